@@ -1,0 +1,46 @@
+# Synovia: `make run` serves the app on SQLite with the evidence loaded; `make test` runs the
+# whole suite against a real PostgreSQL (the one on 127.0.0.1:5432, or a throwaway cluster).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+SYNOVIA := $(VENV)/bin/synovia
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: install test-deps run test bench lint clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q -e .
+	touch $@
+
+install: $(VENV)/.installed
+
+$(VENV)/.test-installed: $(VENV)/.installed
+	$(PIP) install -q -e '.[test]'
+	touch $@
+
+test-deps: $(VENV)/.test-installed
+	@scripts/test-deps.sh
+
+run: install
+	$(SYNOVIA) db upgrade
+	$(SYNOVIA) evidence load
+	$(SYNOVIA) users ensure-admin
+	$(SYNOVIA) serve --host $(HOST) --port $(PORT)
+
+test: test-deps
+	scripts/with-postgres.sh $(PY) -m pytest -q $(PYTEST_ARGS)
+
+bench: install
+	$(PY) bench/run_all.py
+
+lint: $(VENV)/.test-installed
+	$(VENV)/bin/ruff check src tests bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

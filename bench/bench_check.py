@@ -1,0 +1,77 @@
+"""Time to check each example article and a 2,000-word article, and how it grows with length
+up to 50,000 words. Baseline measured in the same run: parsing alone (one pass over the text)."""
+
+from __future__ import annotations
+
+import argparse
+import random
+import tempfile
+
+from bench.common import ROOT, timed
+from synovia.check import Checker
+from synovia.check.parse import parse
+from synovia.evidence import KnownTerms, Store, read_evidence
+from synovia.search import reindex
+from synovia.vocab import Vocabulary, load_lexicon
+
+SENTENCES = [
+    "PRP injections may reduce knee pain for some people, but results vary between trials.",
+    "A 2023 meta-analysis found that hyaluronic acid gave only a small benefit over placebo.",
+    "Steroid injections can ease pain for a few weeks in knee osteoarthritis.",
+    "Exosome therapy is not approved by the FDA for any condition.",
+    "Stem cell clinics often claim their injections regrow cartilage.",
+    "Exercise and weight loss remain the core treatments for hip and knee arthritis.",
+    "Side effects include pain and swelling at the injection site for a day or two.",
+    "Ask your clinic what exactly is injected and how outcomes will be followed up.",
+]
+
+
+def article(words: int, seed: int = 3) -> str:
+    rng = random.Random(seed)
+    out, count, para = ["Joint injections for osteoarthritis", ""], 0, []
+    while count < words:
+        s = rng.choice(SENTENCES) + f" [{rng.randint(1, 5)}]"
+        para.append(s)
+        count += len(s.split())
+        if len(para) == 5:
+            out += [" ".join(para), ""]
+            para = []
+    out += [" ".join(para), "", "References"]
+    out += [f"[{i}] Study {i}. 2024. https://doi.org/10.1000/bench.{i}" for i in range(1, 6)]
+    return "\n".join(out)
+
+
+def main() -> dict:
+    vocab = Vocabulary.from_file(ROOT / "data" / "vocab.yaml")
+    base, problems = read_evidence(ROOT / "data" / "evidence",
+                                   KnownTerms(vocab.treatment_ids, vocab.joint_ids))
+    assert not problems
+    results: dict = {"examples": {}, "growth": []}
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Store(f"sqlite:///{tmp}/check.sqlite")
+        store.upgrade()
+        store.load(base)
+        reindex(store, vocab)
+        checker = Checker(store, vocab, load_lexicon(ROOT / "data" / "lexicon"))
+        checker.check(article(300))  # warm the model and caches
+        examples = ROOT.parent / "shared" / "examples" / "articles"
+        for path in sorted(examples.glob("*.txt")) if examples.exists() else []:
+            raw = path.read_bytes()
+            t, _ = timed(lambda raw=raw: checker.check(raw))
+            results["examples"][path.name] = t
+            print(f"check {path.name}: {t * 1000:.0f} ms")
+        for words in (1000, 2000, 5000, 10000, 20000, 50000):
+            text = article(words)
+            t_parse, _ = timed(lambda text=text: parse(text))
+            t, (report, _) = timed(lambda text=text: checker.check(text))
+            results["growth"].append({"words": words, "s": t, "parse_s": t_parse,
+                                      "claims": len(report.claims)})
+            print(f"check {words:>6,} words: {t * 1000:>7.0f} ms ({len(report.claims)} claims; "
+                  f"parse alone {t_parse * 1000:.0f} ms, ratio {t / max(t_parse, 1e-9):.0f}x)")
+        store.dispose()
+    return results
+
+
+if __name__ == "__main__":
+    argparse.ArgumentParser(description=__doc__).parse_args()
+    main()

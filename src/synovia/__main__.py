@@ -1,0 +1,5 @@
+"""Allow `python -m synovia`."""
+
+from synovia.cli import main
+
+main()

@@ -1,0 +1,64 @@
+"""Conversations: what a follow-up may inherit, stored so it survives restarts."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import JSON, DateTime, Integer, String, Text, select
+from sqlalchemy.orm import Mapped, mapped_column
+
+from synovia.evidence import Store
+from synovia.evidence.tables import Base
+
+MAX_TURNS_KEPT = 50
+
+
+class ConversationRow(Base):
+    __tablename__ = "conversations"
+
+    id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    state: Mapped[dict] = mapped_column(JSON)
+    turns: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class TurnRow(Base):
+    __tablename__ = "conversation_turns"
+
+    conversation_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    n: Mapped[int] = mapped_column(Integer, primary_key=True)
+    question: Mapped[str] = mapped_column(Text)
+    audience: Mapped[str] = mapped_column(String(20))
+    understood: Mapped[dict] = mapped_column(JSON)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+def load_state(store: Store, conversation_id: str) -> dict | None:
+    with store.session() as session:
+        row = session.get(ConversationRow, conversation_id)
+        return dict(row.state) if row else None
+
+
+def save_turn(store: Store, conversation_id: str, question: str, audience: str,
+              state: dict) -> int:
+    """Record a turn and the state a next follow-up inherits; returns the turn number."""
+    now = datetime.now(UTC)
+    with store.session() as session:
+        row = session.get(ConversationRow, conversation_id, with_for_update=True)
+        if row is None:
+            row = ConversationRow(id=conversation_id, state=state, turns=0, created_at=now,
+                                  updated_at=now)
+            session.add(row)
+        row.turns = (row.turns or 0) + 1
+        row.state = state
+        row.updated_at = now
+        session.add(TurnRow(conversation_id=conversation_id, n=row.turns, question=question,
+                            audience=audience, understood=state, at=now))
+        return row.turns
+
+
+def turns(store: Store, conversation_id: str) -> list[TurnRow]:
+    with store.session() as session:
+        return list(session.scalars(select(TurnRow).where(
+            TurnRow.conversation_id == conversation_id).order_by(TurnRow.n)).all())

@@ -1,0 +1,81 @@
+"""The ask pipeline: question → understand → retrieve → grade → compose (→ render elsewhere)."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass
+
+from synovia.ask.answer import Answer
+from synovia.ask.compose import Context, compose
+from synovia.ask.conversation import load_state, save_turn
+from synovia.vocab.lexicon import Lexicon, cached_lexicon
+from synovia.ask.understand import inherit, looks_like_follow_up, understand
+from synovia.evidence import Store
+from synovia.search import Retriever
+from synovia.vocab import Vocabulary
+
+MAX_QUESTION = 2000
+CONVERSATION_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
+AUDIENCES = ("patient", "clinician")
+
+
+class AskError(ValueError):
+    """The request cannot be answered as given (empty, too long, bad id); nothing was stored."""
+
+
+def check_request(question: str, audience: str, conversation_id: str | None) -> str:
+    if question is None or not question.strip():
+        raise AskError("the question is empty")
+    if len(question) > MAX_QUESTION:
+        raise AskError(f"the question is longer than {MAX_QUESTION} characters")
+    if "\x00" in question:
+        raise AskError("the question contains binary data")
+    if audience not in AUDIENCES:
+        raise AskError(f"audience must be 'patient' or 'clinician', not {audience!r}")
+    if conversation_id is not None and not CONVERSATION_ID.match(conversation_id):
+        raise AskError("conversation id must be 1-100 letters, digits, '.', '_' or '-'")
+    return question.strip()
+
+
+@dataclass
+class Asker:
+    store: Store
+    vocab: Vocabulary
+    lexicon: Lexicon
+    retriever: Retriever | None = None
+
+    @classmethod
+    def from_platform(cls, syn, use_vectors: bool = True) -> Asker:
+        return cls(syn.store, syn.vocab, cached_lexicon(syn.settings.lexicon_dir),
+                   Retriever(syn.store, use_vectors=use_vectors))
+
+    def ask(self, question: str, audience: str = "patient",
+            conversation_id: str | None = None, save: bool = True) -> Answer:
+        question = check_request(question, audience, conversation_id)
+        cid = conversation_id or uuid.uuid4().hex[:16]
+        previous = load_state(self.store, cid) if conversation_id else None
+        u = understand(question, self.vocab, self.lexicon)
+        if previous and looks_like_follow_up(question, u):
+            u = inherit(u, previous)
+        base = self.store.evidence()
+        ranks = self._ranks(question, u, base)
+        answer = compose(u, Context(base, self.vocab, self.lexicon, audience, ranks), cid)
+        if save:
+            state = {"treatments": u.treatments, "joints": u.joints, "intents": u.intents,
+                     "profile": u.profile, "mentions_oa": u.mentions_oa}
+            save_turn(self.store, cid, question, audience, state)
+        return answer
+
+    def _ranks(self, question: str, u, base) -> dict[str, int]:
+        """Retrieval rank of each finding about what was understood (lower = more relevant)."""
+        if self.retriever is None or not (u.treatments or u.joints):
+            return {}
+        allowed = {f"findings:{f.id}" for t in u.treatments for f in base.findings_about(t)}
+        if not allowed:
+            return {}
+        try:
+            hits = self.retriever.search(question, limit=40, allowed=allowed)
+        except Exception:  # noqa: BLE001 - an empty or missing index must not stop an answer
+            return {}
+        return {h.record_id: i for i, h in enumerate(hits)}

@@ -1,0 +1,384 @@
+"""Find the sentences that make a health claim and judge each against the graded evidence:
+supported, overstated, contradicted or unsupported, with the reason and the evidence used.
+
+Order of judgement: a contradiction of a regulatory status, a safety finding or a guideline
+position beats everything; then overstatement (hype words without negation, or certainty the
+grade does not allow); then support (cited and consistent, or matched in the evidence base);
+else unsupported. Accurate, hedged sentences come out supported or unjudged, never flagged."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from synovia.check.citations import CitationReport
+from synovia.check.context import ArticleContext, Terms
+from synovia.check.parse import Sentence
+from synovia.evidence import EvidenceBase
+from synovia.grade import Grade, grade_option
+
+CUES = {
+    "benefit": re.compile(
+        r"\b(improv\w*|reduc\w*|reliev\w*|relief|eas(e|es|ed|ing)|help(s|ed)?|effective\w*|"
+        r"efficac\w*|works?|benefit\w*|better|superior|outperform\w*|significant\w*|"
+        r"outcomes?|respond\w*|gains?|heal\w*|anti-?inflammatory|promising)\b", re.I),
+    "structure": re.compile(
+        r"\b(cartilage|regrow\w*|regenerat\w*|rebuild\w*|repair\w*|restor\w*|revers\w*|"
+        r"protect\w*|structur\w*|tissue)\b", re.I),
+    "safety": re.compile(
+        r"\b(safe(ty|ly)?|side[- ]effects?|risks?|adverse|complications?|harms?|infection|"
+        r"sepsis|septic|thrombosis|dangerous|well[- ]tolerated)\b", re.I),
+    "approval": re.compile(
+        r"\b(approv\w*|licen[cs]\w*|clear(ed|ance)|regulat\w*|legal\w*|illegal|law|laws|"
+        r"oversight|FDA|MHRA|EMA|CE[- ]mark\w*|investigational|IND)\b", re.I),
+    "guideline": re.compile(
+        r"\b(guidelines?|recommend\w*|NICE|ACR|OARSI|AAOS|EULAR|VA/DoD|advise[sd]? against)\b",
+        re.I),
+    "durability": re.compile(
+        r"\b(last(s|ing)?|long[- ]term|permanent\w*|durable|years?|months?|weeks?|wear(s)? off)\b",
+        re.I),
+}
+APPROVED_ASSERTED = re.compile(
+    r"\b(FDA|MHRA|EMA|NICE)[- ]?(approved|cleared|licensed)\b|"
+    r"\b(is|are|has been|have been|was|were|now|fully)\s+(fully\s+)?(approved|licensed)\b", re.I)
+ESCAPE_CLAIM = re.compile(
+    r"\bpractice[- ]of[- ]medicine\b|\b(no|without|lack of|absence of)\s+(FDA\s+)?(approval\s+or\s+)?"
+    r"regulatory oversight\b|\bunregulated\b|\bnot regulated\b|\b(exempt|escape)\w*\s+(from\s+)?"
+    r"(FDA|regulation)|\bdo(es)? not (need|require) (FDA )?approval\b|\bno (FDA )?approval (is )?"
+    r"(needed|required)\b", re.I)
+SAFETY_ABSOLUTE = re.compile(
+    r"\b(no|zero|without)\s+(known\s+|serious\s+|major\s+)?(side[- ]effects?|risks?|safety concerns?|"
+    r"complications?)\b|\b(completely|totally|perfectly|100%)\s+safe\b|\brisk[- ]free\b|"
+    r"\bside[- ]effects?\s+(are|were|is)\s+(only\s+|generally\s+|usually\s+|typically\s+)?"
+    r"(mild|minor|minimal|rare and mild)\b", re.I)
+SERIOUS_MENTION = re.compile(r"\b(serious|severe|rare(ly)?|infection|sepsis|septic|"
+                             r"hospital|blindness|tumou?r)\b", re.I)
+GUIDE_AGAINST = re.compile(r"\b(against|not recommend\w*|do not offer|should not|advise[sd]? "
+                           r"against|discourage\w*|avoid)\b", re.I)
+GUIDE_FOR = re.compile(r"\b(recommend(s|ed)?|endorse[sd]?|support(s|ed)?|approve[sd]?|suggest(s|ed)?)\b",
+                       re.I)
+STRONG = re.compile(r"\bstrong(ly)?\b", re.I)
+ATTRIBUTION = re.compile(
+    r"\b(study|studies|trial|trials|review|meta-?analys[ie]s|research|data|evidence|report(s|ed)?|"
+    r"found|showed|shows|according to|published|survey|analysis|cohort)\b", re.I)
+STUDY_REFERENCE = re.compile(
+    r"\b(a|an|one|the|this|that)\s+((?:19|20)\d\d\s+)?(small\s+|large\s+|recent\s+|new\s+|"
+    r"prospective\s+|randomi[sz]ed\s+|double-blind\s+|clinical\s+|pilot\s+)*"
+    r"(study|trial|review|meta-?analysis|paper|report)\b|\b(19|20)\d\d\s+(study|trial|review|"
+    r"meta-?analysis)\b", re.I)
+YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
+SUPPORT_SIMILARITY = 0.55
+
+
+@dataclass
+class Claim:
+    sentence: Sentence
+    kinds: list[str]
+    terms: Terms
+    verdict: str | None = None
+    reason: str = ""
+    evidence: list[str] = field(default_factory=list)
+    hype: list[str] = field(default_factory=list)
+    cited: bool = False
+
+    def as_dict(self) -> dict:
+        return {
+            "text": self.sentence.text, "start": self.sentence.start, "end": self.sentence.end,
+            "verdict": self.verdict, "treatments": sorted(self.terms.treatments),
+            "joints": sorted(self.terms.joints), "evidence": self.evidence,
+            "reason": self.reason, "kinds": self.kinds, "hype": self.hype,
+            "cited": self.cited,
+        }
+
+
+def find_claims(ctx: ArticleContext) -> list[Claim]:
+    """Sentences that tie a treatment (named, or the article's subject) to an assertion."""
+    claims = []
+    for sent in ctx.doc.body_sentences:
+        text = sent.text
+        if len(text) < 25 or text.endswith("?") or len(text.split()) < 5:
+            continue
+        kinds = [k for k, rx in CUES.items() if rx.search(text)]
+        hype = [h.id for h, m in ctx.lexicon.hype_in(text)]
+        if not kinds and not hype:
+            continue
+        own = ctx.own_terms(text)
+        terms = ctx.terms_of_sentence(sent)
+        if not terms.treatments:
+            continue
+        # A sentence naming no treatment must at least point at one ("it", "the therapy").
+        if not own.treatments and not re.search(
+                r"\b(it|this|these|the (therapy|treatment|injections?|procedure|product|"
+                r"technique)s?|such (products|treatments|injections)|they)\b", text, re.I) \
+                and not kinds:
+            continue
+        claims.append(Claim(sentence=sent, kinds=kinds, terms=terms, hype=hype))
+    return claims
+
+
+class Judge:
+    def __init__(self, ctx: ArticleContext, base: EvidenceBase, citations: CitationReport,
+                 encoder=None, doc_vectors: tuple[list[str], np.ndarray] | None = None):
+        self.ctx, self.base, self.citations = ctx, base, citations
+        self.encoder, self.doc_vectors = encoder, doc_vectors
+        self._grades: dict[tuple[str, str | None], Grade] = {}
+        self.resolved = {r.reference.n: r for r in citations.resolved}
+
+    def grade(self, treatment: str, joint: str | None) -> Grade:
+        key = (treatment, joint)
+        if key not in self._grades:
+            self._grades[key] = grade_option(self.base, treatment, joint)
+        return self._grades[key]
+
+    def grades_for(self, claim: Claim) -> list[Grade]:
+        joints = sorted(claim.terms.joints) or [None]
+        return [self.grade(t, j) for t in sorted(claim.terms.treatments) for j in joints[:2]]
+
+    def judge_all(self, claims: list[Claim]) -> list[Claim]:
+        similarities = self._similarities(claims)
+        for claim, sims in zip(claims, similarities, strict=True):
+            self.judge(claim, sims)
+        return [c for c in claims if c.verdict]
+
+    # -- one claim -------------------------------------------------------------------------
+    def judge(self, claim: Claim, sims: list[tuple[str, float]]) -> None:
+        text = claim.sentence.text
+        lex = self.ctx.lexicon
+        grades = self.grades_for(claim)
+        cited_refs = [self.resolved[n] for n in claim.sentence.markers if n in self.resolved]
+        claim.cited = bool(cited_refs)
+        for check in (self._regulatory, self._safety, self._guideline):
+            if check(claim, grades):
+                return
+        for h, m in lex.hype_in(text):
+            if lex.negated(text, m.start()):
+                continue
+            best = max((g.certainty for g in grades), key=_certainty_rank, default="very-low")
+            claim.verdict = "overstated"
+            claim.reason = (f"says '{m.group(0)}': {h.why} The evidence for "
+                            f"{self._subject(claim)} is {best} certainty.").replace("..", ".")
+            claim.evidence = self._grade_ids(grades)
+            return
+        if self._unhedged_efficacy(claim, grades):
+            return
+        support = [rid for rid, score in sims if score >= SUPPORT_SIMILARITY]
+        if cited_refs:
+            in_base = [r.source.id for r in cited_refs if r.source]
+            if in_base or support:
+                claim.verdict = "supported"
+                claim.evidence = list(dict.fromkeys(in_base + support[:3]))
+                claim.reason = "cited, and consistent with the evidence base"
+            else:
+                claim.verdict = "supported"
+                claim.reason = ("cited; the cited reference is not in our evidence base, so it "
+                                "was not checked further")
+            return
+        if claim.sentence.markers:
+            claim.verdict = "unsupported"
+            claim.reason = (f"cites {', '.join(f'[{n}]' for n in claim.sentence.markers)}, "
+                            "which has no entry in the reference list")
+            return
+        study = STUDY_REFERENCE.search(text)
+        if study and not self._study_known(claim, study.group(0)):
+            claim.verdict = "unsupported"
+            claim.reason = (f"refers to '{study.group(0).strip()}' without a citation, and no "
+                            f"matching study of {self._subject(claim)} is in the evidence base")
+            return
+        if claim.terms.route == "intravenous":
+            claim.verdict = "unsupported"
+            claim.reason = ("about intravenous use, not joint injection; the evidence base "
+                            "holds no such evidence")
+            return
+        if support:
+            claim.verdict = "supported"
+            claim.evidence = support[:3]
+            claim.reason = ("not cited in the article, but consistent with the evidence base "
+                            f"({', '.join(support[:3])})")
+            return
+        if lex.hedged(text) or not ATTRIBUTION.search(text) and not claim.kinds:
+            return  # a hedged, general statement: not judged
+        claim.verdict = "unsupported"
+        claim.reason = "no citation, and nothing in the evidence base backs it"
+
+    def _subject(self, claim: Claim) -> str:
+        names = [self.ctx.vocab.label("treatment", t, "clinician") for t in sorted(claim.terms.treatments)]
+        return " and ".join(names) or "this treatment"
+
+    def _grade_ids(self, grades: list[Grade]) -> list[str]:
+        ids: list[str] = []
+        for g in grades:
+            ids += g.evidence_ids()[:4]
+        return list(dict.fromkeys(ids))
+
+    def _study_known(self, claim: Claim, phrase: str) -> bool:
+        year = YEAR.search(phrase) or YEAR.search(claim.sentence.text)
+        for src in self.base.sources.values():
+            if year and src.year != int(year.group(0)):
+                continue
+            derived = self.ctx._source_terms.get(src.id, (set(), set()))[0] | set(src.treatments)
+            if derived & claim.terms.treatments:
+                return True
+        return False
+
+    # -- contradiction rules ----------------------------------------------------------------
+    def _regulatory(self, claim: Claim, grades: list[Grade]) -> bool:
+        text = claim.sentence.text
+        lex = self.ctx.lexicon
+        regs = [r for g in grades for r in g.regulatory]
+        facts = [f for g in grades for f in g.other if f.outcome == "regulatory"]
+        if ESCAPE_CLAIM.search(text) and (regs or facts):
+            m = ESCAPE_CLAIM.search(text)
+            if not lex.negated(text, m.start(), 25) or "oversight" in m.group(0).lower():
+                evidence = ([r for r in regs if r.status in ("unapproved", "investigational")]
+                            or regs)
+                ids = [r.source for r in evidence] + [f.source for f in facts]
+                claim.verdict = "contradicted"
+                detail = (evidence[0].clinician if evidence else facts[0].clinician)
+                claim.reason = (f"says '{m.group(0)}', but these products are regulated: "
+                                f"unapproved is not unregulated. Evidence: {detail}")
+                claim.evidence = list(dict.fromkeys(ids))[:4]
+                return True
+        m = APPROVED_ASSERTED.search(text)
+        if m and not lex.negated(text, m.start(), 40) and not re.search(
+                r"\b(not|no|never|un)\W*$", text[:m.start()][-12:], re.I):
+            unapproved = [r for r in regs if r.status in ("unapproved", "investigational")]
+            if unapproved:
+                r = unapproved[0]
+                claim.verdict = "contradicted"
+                claim.reason = (f"says '{m.group(0)}', but the evidence base records it as "
+                                f"{r.status} ({r.jurisdiction}): {r.clinician}")
+                claim.evidence = list(dict.fromkeys(x.source for x in unapproved))[:3]
+                return True
+        return False
+
+    def _safety(self, claim: Claim, grades: list[Grade]) -> bool:
+        text = claim.sentence.text
+        m = SAFETY_ABSOLUTE.search(text)
+        if not m or SERIOUS_MENTION.search(text):
+            return False
+        if self.ctx.lexicon.negated(text, m.start(), 20) and not m.group(0).lower().startswith("no"):
+            return False
+        harms = [f for g in grades for f in g.safety if f.direction == "harm"]
+        if not harms:
+            return False
+        harm = sorted(harms, key=lambda f: (f.verification != "verified", f.id))[0]
+        claim.verdict = "contradicted"
+        claim.reason = (f"says '{m.group(0)}', but serious harms are reported: {harm.clinician}")
+        claim.evidence = list(dict.fromkeys(f.source for f in harms))[:4]
+        return True
+
+    def _guideline(self, claim: Claim, grades: list[Grade]) -> bool:
+        text = claim.sentence.text
+        if not CUES["guideline"].search(text):
+            return False
+        bodies = self.ctx.bodies_in(text)
+        says_against = bool(GUIDE_AGAINST.search(text))
+        says_for = bool(GUIDE_FOR.search(text)) and not says_against
+        if not (says_against or says_for):
+            return False
+        stances = [s for g in grades for s in g.stances
+                   if not bodies or s.source.id.split("-", 1)[0] in bodies]
+        if not stances:
+            return False
+        joints = claim.terms.joints
+        relevant = [s for s in stances if not joints or s.recommendation.joint in joints | {None}]
+        relevant = relevant or stances
+        directions = {s.recommendation.direction for s in relevant}
+        ids = list(dict.fromkeys(s.source.id for s in relevant))[:4]
+        if says_for and directions == {"against"}:
+            s = relevant[0]
+            claim.verdict = "contradicted"
+            claim.reason = f"presents it as recommended, but {s.body} advises against it: {s.recommendation.clinician}"
+            claim.evidence = ids
+            return True
+        if says_against and directions <= {"for"} and directions:
+            s = relevant[0]
+            claim.verdict = "contradicted"
+            claim.reason = f"presents it as advised against, but {s.body} supports it: {s.recommendation.clinician}"
+            claim.evidence = ids
+            return True
+        if STRONG.search(text) and bodies:
+            strengths = {s.recommendation.strength for s in relevant}
+            if strengths and "strong" not in strengths:
+                s = relevant[0]
+                claim.verdict = "overstated"
+                claim.reason = (f"calls the recommendation strong, but {s.body} grades it "
+                                f"{s.recommendation.strength_wording or s.recommendation.strength}")
+                claim.evidence = ids
+                return True
+        matching = [s for s in relevant if (says_against and s.recommendation.direction == "against")
+                    or (says_for and s.recommendation.direction == "for")]
+        if matching:
+            claim.verdict = "supported"
+            claim.reason = "matches the guideline position: " + matching[0].recommendation.clinician
+            claim.evidence = ids
+            return True
+        return False
+
+    def _unhedged_efficacy(self, claim: Claim, grades: list[Grade]) -> bool:
+        """A generic present-tense benefit claim with no hedge, where the graded evidence is
+        low certainty or shows no benefit."""
+        text = claim.sentence.text
+        if "benefit" not in claim.kinds or self.ctx.lexicon.hedged(text) or ATTRIBUTION.search(text):
+            return False
+        if re.search(r"\b(not|no|never|little|doesn't|does not|did not|didn't|without)\b", text, re.I):
+            return False
+        if not re.search(r"\b(improves?|reduces?|relieves?|eases?|works?|is effective|are effective|"
+                         r"heals?|repairs?|restores?)\b", text, re.I):
+            return False
+        weak = [g for g in grades if g.certainty in ("low", "very-low")]
+        none = [g for g in grades if g.direction == "no-difference" and g.certainty in ("moderate", "high")]
+        if none:
+            g = none[0]
+            claim.verdict = "contradicted"
+            claim.reason = (f"states a benefit as fact, but the best evidence for {self._subject(claim)} "
+                            f"shows little or no benefit ({g.certainty} certainty)")
+            claim.evidence = self._grade_ids(none)
+            return True
+        if weak and len(weak) == len(grades):
+            g = weak[0]
+            only_animals = g.best_human_evidence == "none" and g.preclinical
+            claim.verdict = "overstated"
+            claim.reason = (f"states a benefit as fact, but the evidence for {self._subject(claim)} "
+                            + ("comes from animal studies only" if only_animals else
+                               f"is {g.certainty} certainty") + ".")
+            claim.evidence = self._grade_ids(weak)
+            return True
+        return False
+
+    # -- similarity to evidence --------------------------------------------------------------
+    def _similarities(self, claims: list[Claim]) -> list[list[tuple[str, float]]]:
+        """For each claim, the source ids of findings about its treatments, most similar first."""
+        if not claims or self.encoder is None or self.doc_vectors is None:
+            return [[] for _ in claims]
+        ids, matrix = self.doc_vectors
+        if not ids:
+            return [[] for _ in claims]
+        vectors = self.encoder.encode([c.sentence.text for c in claims])
+        scores = vectors @ matrix.T
+        out = []
+        for claim, row in zip(claims, scores, strict=True):
+            allowed = []
+            for i, doc_id in enumerate(ids):
+                kind, rid = doc_id.split(":", 1)
+                record = getattr(self.base, kind, {}).get(rid)
+                if record is None:
+                    continue
+                treatments = set(getattr(record, "treatments", None) or
+                                 [getattr(record, "treatment", None)])
+                if treatments & claim.terms.treatments:
+                    src = getattr(record, "source", None)
+                    if src:
+                        allowed.append((src, float(row[i])))
+            allowed.sort(key=lambda x: -x[1])
+            seen: dict[str, float] = {}
+            for src, score in allowed:
+                seen.setdefault(src, score)
+            out.append(list(seen.items()))
+        return out
+
+
+def _certainty_rank(c: str) -> int:
+    return ["very-low", "low", "moderate", "high"].index(c)

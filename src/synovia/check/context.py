@@ -1,0 +1,121 @@
+"""What an article, a sentence or a reference is about: treatments, joints, conditions outside
+osteoarthritis, guideline bodies and route. Sentences that name nothing inherit the subject of
+their paragraph, then their heading, then the article."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from synovia.check.parse import Document, Reference, Sentence
+from synovia.evidence import EvidenceBase, PathwayStep, Source
+from synovia.vocab import Lexicon, Vocabulary
+
+INTRAVENOUS = re.compile(r"\b(intravenous(ly)?|IV infusion|infusion|systemic(ally)? administ)", re.I)
+INTRA_ARTICULAR = re.compile(r"\b(intra-?articular|into the (knee|hip|shoulder|joint)|joint injection)", re.I)
+
+
+@dataclass
+class Terms:
+    treatments: set[str] = field(default_factory=set)
+    joints: set[str] = field(default_factory=set)
+    conditions: set[str] = field(default_factory=set)
+    bodies: set[str] = field(default_factory=set)
+    route: str | None = None
+
+
+class ArticleContext:
+    def __init__(self, doc: Document, base: EvidenceBase, vocab: Vocabulary, lexicon: Lexicon):
+        self.doc, self.base, self.vocab, self.lexicon = doc, base, vocab, lexicon
+        self._sentence_cache: dict[int, Terms] = {}
+        self._source_terms = _source_terms(base)
+        t_count: Counter[str] = Counter()
+        j_count: Counter[str] = Counter()
+        self.block_terms: dict[int, Terms] = {}
+        self.heading_terms: dict[str, Terms] = {}
+        for sent in doc.body_sentences:
+            own = self.own_terms(sent.text)
+            t_count.update(own.treatments)
+            j_count.update(own.joints)
+            bt = self.block_terms.setdefault(sent.block, Terms())
+            bt.treatments |= own.treatments
+            bt.joints |= own.joints
+        if doc.title:
+            title = self.own_terms(doc.title)
+            for t in title.treatments:
+                t_count[t] += 3
+            for j in title.joints:
+                j_count[j] += 3
+        for sent in doc.body_sentences:
+            if sent.heading and sent.heading not in self.heading_terms:
+                self.heading_terms[sent.heading] = self.own_terms(sent.heading)
+        top = t_count.most_common(1)[0][1] if t_count else 0
+        self.main_treatments = {t for t, c in t_count.items() if c >= max(2, top // 2)}
+        jtop = j_count.most_common(1)[0][1] if j_count else 0
+        self.main_joints = {j for j, c in j_count.items() if c >= max(2, jtop // 2)}
+        self.treatment_counts = t_count
+
+    def own_terms(self, text: str) -> Terms:
+        terms = Terms()
+        for m in self.vocab.find(text, fuzzy=False):
+            if m.kind == "treatment":
+                terms.treatments.add(m.id)
+            elif m.kind == "joint":
+                terms.joints.add(m.id)
+        terms.conditions = {r.id for r in self.lexicon.scope if r.search(text)}
+        terms.bodies = self.bodies_in(text)
+        if INTRAVENOUS.search(text):
+            terms.route = "intravenous"
+        elif INTRA_ARTICULAR.search(text):
+            terms.route = "intra-articular"
+        return terms
+
+    def terms_of_sentence(self, sent: Sentence) -> Terms:
+        cached = self._sentence_cache.get(sent.start)
+        if cached is not None:
+            return cached
+        terms = self.own_terms(sent.text)
+        for fallback in (self.block_terms.get(sent.block),
+                         self.heading_terms.get(sent.heading or ""),
+                         Terms(self.main_treatments, self.main_joints)):
+            if fallback is None:
+                continue
+            if not terms.treatments:
+                terms.treatments = set(fallback.treatments)
+            if not terms.joints:
+                terms.joints = set(fallback.joints)
+        self._sentence_cache[sent.start] = terms
+        return terms
+
+    def terms_of_reference(self, ref: Reference, source: Source | None) -> Terms:
+        terms = self.own_terms(ref.text)
+        if source is not None:
+            derived_t, derived_j = self._source_terms.get(source.id, (set(), set()))
+            terms.treatments |= set(source.treatments) | derived_t
+            terms.joints |= set(source.population.joints) | derived_j
+            prefix = source.id.split("-", 1)[0]
+            if any(r.id == prefix for r in self.lexicon.bodies):
+                terms.bodies.add(prefix)
+            terms.conditions |= {r.id for r in self.lexicon.scope if r.search(source.title)}
+        return terms
+
+    def bodies_in(self, text: str) -> set[str]:
+        return {r.id for r in self.lexicon.bodies if r.search(text)}
+
+    def body_label(self, body_id: str) -> str:
+        return next((r.label for r in self.lexicon.bodies if r.id == body_id), body_id)
+
+
+def _source_terms(base: EvidenceBase) -> dict[str, tuple[set[str], set[str]]]:
+    out: dict[str, tuple[set[str], set[str]]] = {}
+    for kind in ("findings", "recommendations", "regulatory", "pathway"):
+        for rec in getattr(base, kind).values():
+            refs = rec.sources if isinstance(rec, PathwayStep) else [rec.source]
+            treatments = set(getattr(rec, "treatments", None) or [getattr(rec, "treatment", None)])
+            joints = set(getattr(rec, "joints", None) or [getattr(rec, "joint", None)])
+            for ref in refs:
+                t, j = out.setdefault(ref, (set(), set()))
+                t.update(x for x in treatments if x)
+                j.update(x for x in joints if x)
+    return out

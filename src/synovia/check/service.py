@@ -1,0 +1,67 @@
+"""The check pipeline: article → parse → resolve references → find claims → judge → score."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from synovia.check.citations import check_citations
+from synovia.check.claims import Judge, find_claims
+from synovia.check.context import ArticleContext
+from synovia.check.parse import Document, parse
+from synovia.check.quality import discern, omissions
+from synovia.check.report import ClaimOut, Quality, Report
+from synovia.evidence import Store
+from synovia.search.embed import DIM
+from synovia.vocab import Lexicon, Vocabulary
+
+
+@dataclass
+class Checker:
+    store: Store
+    vocab: Vocabulary
+    lexicon: Lexicon
+    use_vectors: bool = True
+
+    @classmethod
+    def from_platform(cls, syn, use_vectors: bool = True) -> Checker:
+        from synovia.vocab import cached_lexicon
+
+        return cls(syn.store, syn.vocab, cached_lexicon(syn.settings.lexicon_dir), use_vectors)
+
+    def _vectors(self) -> tuple[list[str], np.ndarray] | None:
+        if not self.use_vectors:
+            return None
+        ids, vecs = [], []
+        for doc_id, status, blob in self.store.search_vectors():
+            if blob and status == "accepted" and not doc_id.startswith(("sources:", "pathway:")):
+                ids.append(doc_id)
+                vecs.append(np.frombuffer(blob, dtype=np.float32))
+        return ids, (np.vstack(vecs) if vecs else np.zeros((0, DIM), dtype=np.float32))
+
+    def check(self, raw: bytes | str, fmt: str = "auto") -> tuple[Report, Document]:
+        doc = parse(raw, fmt)
+        base = self.store.evidence()
+        ctx = ArticleContext(doc, base, self.vocab, self.lexicon)
+        citations = check_citations(doc, base, ctx)
+        encoder = None
+        vectors = self._vectors()
+        if vectors and vectors[0]:
+            from synovia.search import get_encoder
+
+            encoder = get_encoder()
+        claims = Judge(ctx, base, citations, encoder, vectors).judge_all(find_claims(ctx))
+        missing = omissions(ctx, doc.text, citations)
+        score, items = discern(ctx, doc.text, claims, citations, missing)
+        counts = {v: sum(1 for c in claims if c.verdict == v)
+                  for v in ("supported", "overstated", "contradicted", "unsupported")}
+        counts["citation_defects"] = citations.defect_count
+        counts["uncited_claims"] = sum(1 for c in claims if not c.cited)
+        report = Report(
+            title=doc.title, format=doc.format, words=doc.word_count,
+            citations=citations.as_dict(),
+            claims=[ClaimOut(**c.as_dict()) for c in claims],
+            omissions=missing, quality=Quality(score=score, items=[i.as_dict() for i in items]),
+            summary=counts)
+        return report, doc

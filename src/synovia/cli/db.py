@@ -1,0 +1,32 @@
+"""`synovia db`: schema migrations."""
+
+from __future__ import annotations
+
+import typer
+from sqlalchemy.exc import SQLAlchemyError
+
+from synovia.cli.common import console, database_error, platform
+
+app = typer.Typer(help="Database schema (Alembic migrations).", no_args_is_help=True)
+
+
+@app.command()
+def upgrade(revision: str = typer.Argument("head", help="Target revision.")) -> None:
+    """Create or migrate the database schema to REVISION (default: the newest)."""
+    syn = platform()
+    try:
+        syn.store.upgrade(revision)
+        console.print(f"database at revision {syn.store.current_revision()}")
+    except SQLAlchemyError as exc:
+        database_error(exc)
+
+
+@app.command()
+def downgrade(revision: str = typer.Argument(..., help="Target revision, or 'base'.")) -> None:
+    """Migrate the schema down to REVISION."""
+    syn = platform()
+    try:
+        syn.store.downgrade(revision)
+        console.print(f"database at revision {syn.store.current_revision() or 'base'}")
+    except SQLAlchemyError as exc:
+        database_error(exc)

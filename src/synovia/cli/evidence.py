@@ -1,0 +1,173 @@
+"""`synovia evidence`: validate, load, list and show the curated evidence base."""
+
+from __future__ import annotations
+
+import json
+from enum import Enum
+from pathlib import Path
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.table import Table
+from sqlalchemy.exc import SQLAlchemyError
+
+from synovia.cli.common import console, database_error, fail, platform
+from synovia.evidence import EvidenceBase, Source, read_evidence
+from synovia.vocab import VocabularyError
+
+app = typer.Typer(help="The evidence base: sources, findings, recommendations.",
+                  no_args_is_help=True)
+
+
+class Format(str, Enum):
+    text = "text"
+    json = "json"
+
+
+def _read(folder: Path | None) -> tuple[EvidenceBase, list, Path]:
+    syn = platform()
+    folder = folder or syn.settings.evidence_dir
+    try:
+        terms = syn.known_terms()
+    except VocabularyError as exc:
+        fail(str(exc))
+    base, problems = read_evidence(folder, terms)
+    return base, problems, folder
+
+
+@app.command()
+def validate(
+    folder: Path | None = typer.Option(None, "--dir", help="Evidence folder (default: data/evidence)."),
+) -> None:
+    """Check the evidence files: schema, ids, DOIs, references, vocabulary ids."""
+    base, problems, folder = _read(folder)
+    if problems:
+        for p in problems:
+            typer.echo(str(p), err=True)
+        typer.echo(f"{len(problems)} problem(s) in {folder}", err=True)
+        raise SystemExit(1)
+    counts = ", ".join(f"{n} {k}" for k, n in base.counts().items())
+    console.print(f"[green]ok[/green]: {counts}")
+
+
+@app.command()
+def load(
+    folder: Path | None = typer.Option(None, "--dir", help="Evidence folder (default: data/evidence)."),
+    index: bool = typer.Option(True, help="Rebuild the search index afterwards."),
+) -> None:
+    """Validate, then upsert every record in one transaction (nothing is written on error)."""
+    base, problems, folder = _read(folder)
+    if problems:
+        for p in problems:
+            typer.echo(str(p), err=True)
+        fail(f"{len(problems)} problem(s); nothing was loaded")
+    syn = platform()
+    total = sum(base.counts().values())
+    try:
+        syn.store.upgrade()
+        before = syn.store.evidence(include_unreviewed=True)
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                      console=console, transient=True) as bar:
+            task = bar.add_task("loading evidence", total=total)
+            summary = syn.store.load(base, progress=lambda n: bar.advance(task, n))
+            if index:
+                from synovia.search import reindex
+
+                docs = total
+                task2 = bar.add_task("indexing", total=docs)
+                reindex(syn.store, syn.vocab, progress=lambda n: bar.advance(task2, n))
+    except SQLAlchemyError as exc:
+        database_error(exc)
+    flagged = _flag_articles(syn, summary, before, base)
+    table = Table("records", "added", "changed", "removed", "unchanged", title="evidence load")
+    for kind in base.counts():
+        table.add_row(kind, *(str(getattr(summary, a)[kind])
+                              for a in ("added", "changed", "removed", "unchanged")))
+    console.print(table)
+    if summary.total_changes == 0:
+        console.print("no changes")
+    if flagged:
+        console.print(f"{len(flagged)} published article(s) flagged for re-review: "
+                      + ", ".join(a.slug for a in flagged))
+
+
+def _flag_articles(syn, summary, before: EvidenceBase, after: EvidenceBase) -> list:
+    """Published articles relying on a changed or removed record go back for review."""
+    from synovia.publish import flag_affected
+
+    sources: set[str] = set()
+    for kind, rid, change in summary.changed_ids:
+        if change == "added":
+            continue
+        if kind == "sources":
+            sources.add(rid)
+            continue
+        record = getattr(after, kind).get(rid) or getattr(before, kind).get(rid)
+        if record is not None:
+            sources.update(getattr(record, "sources", None) or [record.source])
+    if not sources:
+        return []
+    return flag_affected(syn.store, sources, "evidence changed in a load")
+
+
+def _source_json(src: Source) -> dict:
+    data = src.model_dump(mode="json")
+    return data
+
+
+@app.command("list")
+def list_(
+    treatment: str | None = typer.Option(None, help="Treatment id, e.g. prp."),
+    joint: str | None = typer.Option(None, help="Joint id, e.g. knee."),
+    kind: str | None = typer.Option(None, help="Source kind, e.g. rct."),
+    fmt: Format = typer.Option(Format.text, "--format", help="text or json."),
+) -> None:
+    """List sources and findings, filtered by treatment, joint and source kind."""
+    syn = platform()
+    vocab = syn.vocab
+    if treatment and treatment not in vocab.treatment_ids:
+        fail(f"unknown treatment id {treatment!r}; try one of: "
+             + ", ".join(sorted(vocab.treatment_ids)))
+    if joint and joint not in vocab.joint_ids:
+        fail(f"unknown joint id {joint!r}; try one of: " + ", ".join(sorted(vocab.joint_ids)))
+    try:
+        sources = syn.store.list_records("sources", treatment, joint, kind)
+        findings = syn.store.list_records("findings", treatment, joint, kind)
+    except SQLAlchemyError as exc:
+        database_error(exc)
+    if fmt == Format.json:
+        typer.echo(json.dumps({
+            "sources": [_source_json(s) for s in sources],
+            "findings": [f.model_dump(mode="json") for f in findings],
+        }, indent=2, ensure_ascii=False))
+        return
+    table = Table("id", "kind", "year", "title", "identifier", "tag", title=f"{len(sources)} sources")
+    for s in sources:
+        table.add_row(s.id, s.kind, str(s.year), s.title[:70], s.doi or s.url or "", s.verification)
+    console.print(table)
+    ftable = Table("id", "outcome", "direction", "plain", "tag", title=f"{len(findings)} findings")
+    for f in findings:
+        ftable.add_row(f.id, f.outcome, f.direction, f.plain[:80], f.verification)
+    console.print(ftable)
+
+
+@app.command()
+def show(record_id: str = typer.Argument(..., help="Any record id."),
+         fmt: Format = typer.Option(Format.text, "--format", help="text or json.")) -> None:
+    """Show one record in full."""
+    syn = platform()
+    try:
+        found = syn.store.get(record_id)
+    except SQLAlchemyError as exc:
+        database_error(exc)
+    if found is None:
+        fail(f"no record with id {record_id!r}")
+    kind, record = found
+    data = record.model_dump(mode="json")
+    if fmt == Format.json:
+        typer.echo(json.dumps({"type": kind, **data}, indent=2, ensure_ascii=False))
+        return
+    console.print(f"[bold]{record_id}[/bold] ({kind})")
+    for key, value in data.items():
+        if value not in (None, [], {}):
+            console.print(f"  [cyan]{key}[/cyan]: {value}")

@@ -1,0 +1,190 @@
+"""GRADE-style grading of the body of evidence for one (treatment, joint) pair.
+
+Start from the best human study design (systematic reviews and trials start high, cohorts and
+case series low; a review's own GRADE rating wins when it gives one), then rate down for small
+size, inconsistency, indirectness (another joint, or animals only) and unverified records.
+The checker and the answers both call `grade_option()`: one truth."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from synovia.evidence import (
+    EvidenceBase,
+    Finding,
+    Recommendation,
+    RegulatoryStatus,
+    Source,
+)
+
+LEVELS = ["very-low", "low", "moderate", "high"]
+DESIGN_RANK = {"systematic-review": 4, "rct": 3, "cohort": 2, "case-series": 1}
+EFFICACY = {"pain", "function", "structure"}
+SMALL_N = 100
+WEAK_TAGS = {"memory", "unverified"}
+
+
+@dataclass
+class Stance:
+    """One guideline's position, in its own words."""
+
+    recommendation: Recommendation
+    source: Source
+
+    @property
+    def body(self) -> str:
+        return self.source.organisation or self.source.author or self.source.title
+
+    def as_dict(self) -> dict:
+        r = self.recommendation
+        return {
+            "guideline": self.source.id, "body": self.body, "year": self.source.year,
+            "joint": r.joint, "direction": r.direction, "strength": r.strength,
+            "wording": r.strength_wording, "verification": r.verification,
+            "recommendation": r.id,
+        }
+
+
+@dataclass
+class Grade:
+    treatment: str
+    joint: str | None
+    certainty: str = "very-low"
+    best_human_evidence: str = "none"
+    best_source: Source | None = None
+    reasons: list[str] = field(default_factory=list)
+    direct: list[Finding] = field(default_factory=list)
+    indirect: list[Finding] = field(default_factory=list)
+    preclinical: list[Finding] = field(default_factory=list)
+    safety: list[Finding] = field(default_factory=list)
+    other: list[Finding] = field(default_factory=list)
+    stances: list[Stance] = field(default_factory=list)
+    regulatory: list[RegulatoryStatus] = field(default_factory=list)
+    direction: str = "uncertain"  # the body's overall direction for efficacy
+    conflict: bool = False  # trials lean to benefit while guidelines advise against (or v.v.)
+
+    @property
+    def efficacy(self) -> list[Finding]:
+        return self.direct or self.indirect
+
+    @property
+    def against(self) -> list[Stance]:
+        return [s for s in self.stances if s.recommendation.direction == "against"]
+
+    @property
+    def for_(self) -> list[Stance]:
+        return [s for s in self.stances if s.recommendation.direction == "for"]
+
+    def evidence_ids(self) -> list[str]:
+        ids = [f.source for f in self.efficacy + self.preclinical]
+        ids += [s.source.id for s in self.stances] + [r.source for r in self.regulatory]
+        return list(dict.fromkeys(ids))
+
+
+def _joint_match(joints: list[str], joint: str | None) -> bool:
+    return joint is None or not joints or joint in joints
+
+
+def _design(src: Source | None) -> int:
+    return DESIGN_RANK.get(src.kind, 0) if src else 0
+
+
+def grade_option(base: EvidenceBase, treatment: str, joint: str | None,
+                 verified_only: bool = False) -> Grade:
+    """Grade the evidence on `treatment` for `joint` (None: any joint)."""
+    g = Grade(treatment=treatment, joint=joint)
+    for f in base.findings_about(treatment):
+        if verified_only and f.verification != "verified":
+            continue
+        src = base.sources.get(f.source)
+        if src is None:
+            continue
+        if f.outcome == "safety":
+            if _joint_match(f.joints, joint):
+                g.safety.append(f)
+            continue
+        if f.outcome not in EFFICACY:
+            if _joint_match(f.joints, joint):
+                g.other.append(f)
+            continue
+        if src.kind == "preclinical" or src.population.species != "human":
+            g.preclinical.append(f)
+        elif _design(src) == 0:
+            g.other.append(f)
+        elif _joint_match(f.joints, joint):
+            g.direct.append(f)
+        else:
+            g.indirect.append(f)
+    for r in base.recommendations.values():
+        if r.treatment == treatment and (joint is None or r.joint in (joint, None)):
+            src = base.sources.get(r.source)
+            if src:
+                g.stances.append(Stance(r, src))
+    g.stances.sort(key=lambda s: (-s.source.year, s.body))
+    g.regulatory = sorted(
+        (r for r in base.regulatory.values() if r.treatment == treatment),
+        key=lambda r: (r.jurisdiction, r.id))
+    _rate(g, base)
+    return g
+
+
+def _rate(g: Grade, base: EvidenceBase) -> None:
+    body = g.efficacy
+    if not body:
+        g.certainty = "very-low"
+        g.best_human_evidence = "none"
+        if g.preclinical:
+            g.reasons.append("only animal or laboratory studies: no evidence in people")
+        else:
+            g.reasons.append("no human studies in the evidence base")
+        g.direction = "uncertain"
+        return
+    sources = {f.source: base.sources[f.source] for f in body}
+    best_rank = max(_design(s) for s in sources.values())
+    best = [s for s in sources.values() if _design(s) == best_rank]
+    best.sort(key=lambda s: (-(s.n_participants or 0), -s.year))
+    g.best_source = best[0]
+    g.best_human_evidence = best[0].kind
+    best_ids = {s.id for s in best}
+    best_findings = [f for f in body if f.source in best_ids]
+
+    graded = [f.certainty for f in best_findings if f.certainty]
+    if graded:
+        # A review's own GRADE rating is the starting point; take the most cautious.
+        level = min(LEVELS.index(c) for c in graded)
+        g.reasons.append(f"starts at {LEVELS[level]}: the review's own GRADE rating")
+    else:
+        level = 3 if best_rank >= 3 else 1
+        g.reasons.append(
+            f"starts at {LEVELS[level]}: best human evidence is "
+            f"{'randomised' if best_rank >= 3 else 'observational'} ({best[0].kind})")
+
+    largest = max((s.n_participants or 0) for s in best)
+    if largest and largest < SMALL_N:
+        level -= 1
+        g.reasons.append(f"rated down for small size: the largest study has {largest} people")
+    elif not largest and best_rank < 4:
+        level -= 1
+        g.reasons.append("rated down: study size not reported")
+
+    directions = {f.direction for f in best_findings if f.direction in ("benefit", "no-difference", "harm")}
+    if "benefit" in directions and ({"no-difference", "harm"} & directions):
+        level -= 1
+        g.reasons.append("rated down for inconsistency: studies disagree")
+    if not g.direct:
+        level -= 1
+        g.reasons.append(f"rated down for indirectness: evidence comes from other joints, "
+                         f"not the {g.joint}")
+    if all(f.verification in WEAK_TAGS for f in best_findings):
+        level -= 1
+        g.reasons.append("rated down: the key records are not yet verified against the source")
+    g.certainty = LEVELS[max(level, 0)]
+
+    votes = [f.direction for f in best_findings]
+    benefit, none_ = votes.count("benefit"), votes.count("no-difference") + votes.count("harm")
+    g.direction = ("benefit" if benefit > none_ else "no-difference" if none_ > benefit
+                   else "mixed" if benefit else "uncertain")
+    g.conflict = (g.direction in ("benefit", "mixed") and bool(g.against)) or (
+        g.direction == "no-difference" and bool(g.for_))
+    if g.conflict:
+        g.reasons.append("trials and guidelines point different ways")

@@ -1,0 +1,7 @@
+"""Retrieval: the keyword index, the embedding model and rank fusion."""
+
+from synovia.search.embed import Encoder, get_encoder
+from synovia.search.index import build_documents, reindex
+from synovia.search.retrieve import Hit, Retriever, fuse
+
+__all__ = ["Encoder", "Hit", "Retriever", "build_documents", "fuse", "get_encoder", "reindex"]

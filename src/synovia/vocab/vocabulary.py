@@ -1,0 +1,220 @@
+"""One place that decides what a word means: canonical ids for treatments, joints, outcomes
+and study designs, with synonyms, brands, lay terms, abbreviations and misspellings."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+from rapidfuzz import fuzz, process
+
+TERM_FIELDS = ("synonyms", "lay_terms", "brands", "drugs", "abbreviations", "misspellings")
+KINDS = ("treatments", "joints", "outcomes", "source_kinds")
+
+
+class VocabularyError(ValueError):
+    """data/vocab.yaml is missing or malformed."""
+
+
+@dataclass(frozen=True)
+class Term:
+    kind: str  # treatment | joint | outcome | source_kind
+    id: str
+    label: str
+    clinician_label: str
+    category: str | None = None
+
+
+@dataclass(frozen=True)
+class Match:
+    kind: str
+    id: str
+    start: int
+    end: int
+    text: str
+    fuzzy: bool = False
+
+
+def normalise(text: str) -> str:
+    """Lower case, accents folded, curly quotes and dashes made plain."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = text.replace("\u2019", "'").replace("\u2018", "'")
+    text = re.sub(r"[\u2010-\u2015]", "-", text)
+    return text.lower()
+
+
+@dataclass
+class Vocabulary:
+    terms: dict[str, dict[str, Term]] = field(default_factory=dict)
+    _exact: dict[str, tuple[str, str]] = field(default_factory=dict)
+    _case_sensitive: dict[str, tuple[str, str]] = field(default_factory=dict)
+    _pattern: re.Pattern[str] | None = None
+    _cs_pattern: re.Pattern[str] | None = None
+    _fuzzy_keys: list[str] = field(default_factory=list)
+
+    # -- loading ---------------------------------------------------------------------------
+    @classmethod
+    def from_file(cls, path: Path) -> Vocabulary:
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError) as exc:
+            raise VocabularyError(f"{path}: cannot read vocabulary: {exc}") from None
+        except yaml.YAMLError as exc:
+            raise VocabularyError(f"{path}: malformed YAML: {exc}") from None
+        if not isinstance(data, dict):
+            raise VocabularyError(f"{path}: top level must be a mapping")
+        return cls.from_dict(data, str(path))
+
+    @classmethod
+    def from_dict(cls, data: dict, where: str = "vocabulary") -> Vocabulary:
+        vocab = cls()
+        for kind in KINDS:
+            singular = kind[:-1]
+            vocab.terms[singular] = {}
+            for entry in data.get(kind) or []:
+                if not isinstance(entry, dict) or "id" not in entry:
+                    raise VocabularyError(f"{where}: every {singular} needs an id")
+                tid = str(entry["id"])
+                label = str(entry.get("label") or tid)
+                vocab.terms[singular][tid] = Term(
+                    singular, tid, label, str(entry.get("clinician_label") or label),
+                    entry.get("category"),
+                )
+                vocab._add(singular, tid, tid.replace("-", " "))
+                vocab._add(singular, tid, tid)
+                vocab._add(singular, tid, label)
+                vocab._add(singular, tid, str(entry.get("clinician_label") or ""))
+                for fname in TERM_FIELDS:
+                    for term in entry.get(fname) or []:
+                        vocab._add(singular, tid, str(term), abbreviation=fname == "abbreviations")
+        vocab._compile()
+        return vocab
+
+    def _add(self, kind: str, tid: str, term: str, abbreviation: bool = False) -> None:
+        term = term.strip()
+        if not term:
+            return
+        # Short abbreviations ("HA", "EV") only count in capitals, or they fire on ordinary words.
+        if abbreviation and len(term) <= 3:
+            self._case_sensitive.setdefault(term, (kind, tid))
+            return
+        self._exact.setdefault(normalise(term), (kind, tid))
+
+    def _compile(self) -> None:
+        keys = sorted(self._exact, key=len, reverse=True)
+        if keys:
+            alternation = "|".join(re.escape(k) for k in keys)
+            self._pattern = re.compile(rf"(?<![\w-])(?:{alternation})(?:'?s|es)?(?![\w-])")
+        cs_keys = sorted(self._case_sensitive, key=len, reverse=True)
+        if cs_keys:
+            alternation = "|".join(re.escape(k) for k in cs_keys)
+            self._cs_pattern = re.compile(rf"(?<![\w-])(?:{alternation})s?(?![\w-])")
+        self._fuzzy_keys = [k for k in keys if len(k) >= 5]
+
+    # -- lookups ---------------------------------------------------------------------------
+    def ids(self, kind: str) -> set[str]:
+        return set(self.terms.get(kind, {}))
+
+    @property
+    def treatment_ids(self) -> set[str]:
+        return self.ids("treatment")
+
+    @property
+    def joint_ids(self) -> set[str]:
+        return self.ids("joint")
+
+    def term(self, kind: str, tid: str) -> Term | None:
+        return self.terms.get(kind, {}).get(tid)
+
+    def label(self, kind: str, tid: str, audience: str = "patient") -> str:
+        t = self.term(kind, tid)
+        if t is None:
+            return tid
+        return t.clinician_label if audience == "clinician" else t.label
+
+    def resolve(self, kind: str, text: str) -> str | None:
+        """The id a single term stands for (exact, then fuzzy), or None."""
+        for m in self.find(text, fuzzy=True):
+            if m.kind == kind:
+                return m.id
+        return None
+
+    def find(self, text: str, fuzzy: bool = True) -> list[Match]:
+        """Every vocabulary term in `text`, longest first, non-overlapping, in text order.
+
+        Offsets refer to `text` itself (normalisation keeps lengths for Latin text).
+        """
+        norm = normalise(text)
+        if len(norm) != len(text):  # accents folded to different lengths: match on a copy
+            norm = text.lower()
+        taken: list[tuple[int, int]] = []
+        found: list[Match] = []
+
+        def free(a: int, b: int) -> bool:
+            return all(b <= s or a >= e for s, e in taken)
+
+        if self._pattern is not None:
+            for m in self._pattern.finditer(norm):
+                key = self._strip_plural(m.group(0))
+                hit = self._exact.get(key)
+                if hit and free(m.start(), m.end()):
+                    taken.append((m.start(), m.end()))
+                    found.append(Match(hit[0], hit[1], m.start(), m.end(), text[m.start():m.end()]))
+        if self._cs_pattern is not None:
+            for m in self._cs_pattern.finditer(text):
+                key = m.group(0)
+                hit = self._case_sensitive.get(key) or self._case_sensitive.get(key.rstrip("s"))
+                if hit and free(m.start(), m.end()):
+                    taken.append((m.start(), m.end()))
+                    found.append(Match(hit[0], hit[1], m.start(), m.end(), key))
+        if fuzzy and self._fuzzy_keys:
+            found.extend(self._fuzzy(text, norm, free, taken))
+        found.sort(key=lambda m: m.start)
+        return found
+
+    def _strip_plural(self, key: str) -> str:
+        if key in self._exact:
+            return key
+        for suffix in ("'s", "es", "s"):
+            if key.endswith(suffix) and key[: -len(suffix)] in self._exact:
+                return key[: -len(suffix)]
+        return key
+
+    def _fuzzy(self, text: str, norm: str, free, taken) -> list[Match]:
+        """Misspellings nobody listed: compare one- to three-word windows with known terms."""
+        words = [(m.start(), m.end()) for m in re.finditer(r"[a-z][a-z'-]+", norm)]
+        found: list[Match] = []
+        for size in (3, 2, 1):
+            for i in range(len(words) - size + 1):
+                start, end = words[i][0], words[i + size - 1][1]
+                chunk = norm[start:end]
+                if len(chunk) < 5 or not free(start, end):
+                    continue
+                best = process.extractOne(
+                    chunk, self._fuzzy_keys, scorer=fuzz.ratio, score_cutoff=_cutoff(chunk)
+                )
+                if best is None:
+                    continue
+                key = best[0]
+                if abs(len(key) - len(chunk)) > max(2, len(key) // 5):
+                    continue
+                kind, tid = self._exact[key]
+                taken.append((start, end))
+                found.append(Match(kind, tid, start, end, text[start:end], fuzzy=True))
+        return found
+
+
+def _cutoff(chunk: str) -> float:
+    # Short words need a closer match: "hips" must not become "chips".
+    return 90.0 if len(chunk) < 7 else 85.0
+
+
+@lru_cache(maxsize=4)
+def load_vocabulary(path: Path) -> Vocabulary:
+    """Cached per file: the vocabulary is read once per process."""
+    return Vocabulary.from_file(path)

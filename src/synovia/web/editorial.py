@@ -1,0 +1,194 @@
+"""Editorial pages: sign in, dashboard, drafts (by hand or from an answer), editing with
+immutable versions and diffs, comments, workflow transitions and the audit log."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from synovia.publish import (
+    GateFailed,
+    PublishError,
+    add_comment,
+    audit_log,
+    authenticate,
+    available,
+    comments,
+    create_article,
+    dashboard,
+    diff,
+    end_session,
+    may_edit,
+    save_version,
+    start_session,
+    transition,
+    versions,
+    view,
+)
+from synovia.web.pages import page
+from synovia.web.security import SESSION_COOKIE, check_csrf, is_https
+from synovia.web.state import app_state, rate, require_user
+
+router = APIRouter()
+STAFF = ("contributor", "reviewer", "editor", "admin")
+
+
+def _fail(exc: PublishError) -> HTTPException:
+    return HTTPException(exc.status, str(exc))
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_form(request: Request, next: str = "/dashboard"):
+    return page(request, "login.html", error=None, next=next if next.startswith("/") else "/")
+
+
+@router.post("/login")
+def login(request: Request, email: str = Form(""), password: str = Form(""),
+          next: str = Form("/dashboard"), csrf_token: str | None = Form(None)):
+    check_csrf(request, csrf_token)
+    rate(request, "login")
+    store = app_state(request).syn.store
+    user = authenticate(store, email[:254], password[:500])
+    if user is None:
+        return page(request, "login.html", status=401, error="Wrong email or password.",
+                    next=next)
+    token, _csrf = start_session(store, user)
+    target = next if next.startswith("/") and not next.startswith("//") else "/dashboard"
+    response = RedirectResponse(target, status_code=303)
+    response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="lax",
+                        secure=is_https(request), max_age=7 * 86400, path="/")
+    return response
+
+
+@router.post("/logout")
+def logout(request: Request, csrf_token: str | None = Form(None)):
+    check_csrf(request, csrf_token)
+    end_session(app_state(request).syn.store, request.cookies.get(SESSION_COOKIE))
+    response = RedirectResponse("/", status_code=303)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+@router.get("/dashboard", response_class=HTMLResponse)
+def dashboard_page(request: Request):
+    user = require_user(request, *STAFF)
+    store = app_state(request).syn.store
+    return page(request, "dashboard.html", board=dashboard(store), me=user,
+                audit=audit_log(store, limit=30))
+
+
+@router.get("/editor/new", response_class=HTMLResponse)
+def new_form(request: Request):
+    require_user(request, *STAFF)
+    return page(request, "editor_new.html", error=None)
+
+
+@router.post("/editor/new")
+def new_article(request: Request, title: str = Form(""), body: str = Form(""),
+                summary: str = Form(""), csrf_token: str | None = Form(None)):
+    check_csrf(request, csrf_token)
+    user = require_user(request, *STAFF)
+    try:
+        art = create_article(app_state(request).syn.store, user, title, body, summary)
+    except PublishError as exc:
+        return page(request, "editor_new.html", status=exc.status if exc.status != 400 else 422,
+                    error=str(exc))
+    return RedirectResponse(f"/editor/articles/{art.id}", status_code=303)
+
+
+@router.post("/editor/from-answer")
+def from_answer(request: Request, question: str = Form(""), audience: str = Form("patient"),
+                csrf_token: str | None = Form(None)):
+    """Turn an answer into a draft: its Markdown, its FAQ, and the evidence it relies on."""
+    check_csrf(request, csrf_token)
+    user = require_user(request, *STAFF)
+    from synovia.ask import AskError
+    from synovia.ask.render import to_markdown
+
+    st = app_state(request)
+    try:
+        answer = st.asker.ask(question, audience if audience in ("patient", "clinician")
+                              else "patient", save=False)
+    except AskError as exc:
+        raise HTTPException(422, str(exc)) from None
+    body = to_markdown(answer)
+    body = body.split("\n", 2)[2] if body.startswith("# ") else body
+    body = "\n".join(line for line in body.splitlines() if not line.startswith("<!--"))
+    faq = [{"q": answer.question, "a": _plain(answer.summary)}]
+    evidence = list(answer.evidence_ids)
+    art = create_article(st.syn.store, user, answer.question[:300], body,
+                         _plain(answer.summary)[:500], faq, evidence, note="created from an answer")
+    return RedirectResponse(f"/editor/articles/{art.id}", status_code=303)
+
+
+def _plain(text: str) -> str:
+    import re
+
+    return re.sub(r"\s*\[\d+(?:,\d+)*\]", "", text)
+
+
+@router.get("/editor/articles/{article_id}", response_class=HTMLResponse)
+def editor_page(request: Request, article_id: int, a: int | None = None, b: int | None = None):
+    user = require_user(request, *STAFF)
+    store = app_state(request).syn.store
+    try:
+        v = view(store, article_id=article_id)
+        changes = diff(store, article_id, a, b) if a and b else None
+    except PublishError as exc:
+        raise _fail(exc) from None
+    art = v.article
+    is_author = art.author_id == user.id
+    return page(request, "editor_article.html", v=v, art=art, ver=v.version,
+                transitions=available(art.state, user.role, is_author),
+                editable=may_edit(art.state, user.role, is_author),
+                versions=versions(store, article_id), comments=comments(store, article_id),
+                audit=audit_log(store, article_id), diff=changes, a=a, b=b, error=None)
+
+
+@router.post("/editor/articles/{article_id}/save")
+def save(request: Request, article_id: int, title: str = Form(""), body: str = Form(""),
+         summary: str = Form(""), note: str = Form(""), csrf_token: str | None = Form(None)):
+    check_csrf(request, csrf_token)
+    user = require_user(request, *STAFF)
+    try:
+        save_version(app_state(request).syn.store, user, article_id, title, body, summary,
+                     None, note[:500])
+    except PublishError as exc:
+        raise _fail(exc) from None
+    return RedirectResponse(f"/editor/articles/{article_id}", status_code=303)
+
+
+@router.post("/editor/articles/{article_id}/comment")
+def comment(request: Request, article_id: int, body: str = Form(""),
+            csrf_token: str | None = Form(None)):
+    check_csrf(request, csrf_token)
+    user = require_user(request, *STAFF)
+    try:
+        add_comment(app_state(request).syn.store, user, article_id, body)
+    except PublishError as exc:
+        raise _fail(exc) from None
+    return RedirectResponse(f"/editor/articles/{article_id}#comments", status_code=303)
+
+
+@router.post("/editor/articles/{article_id}/transition")
+def do_transition(request: Request, article_id: int, action: str = Form(""),
+                  override_reason: str = Form(""), csrf_token: str | None = Form(None)):
+    check_csrf(request, csrf_token)
+    user = require_user(request, *STAFF)
+    st = app_state(request)
+    try:
+        transition(st.syn.store, user, article_id, action, gate=st.check_gate,
+                   override_reason=override_reason or None)
+    except GateFailed as exc:
+        v = view(st.syn.store, article_id=article_id)
+        art = v.article
+        return page(request, "editor_article.html", status=409, v=v, art=art, ver=v.version,
+                    transitions=available(art.state, user.role, art.author_id == user.id),
+                    editable=may_edit(art.state, user.role, art.author_id == user.id),
+                    versions=versions(st.syn.store, article_id),
+                    comments=comments(st.syn.store, article_id),
+                    audit=audit_log(st.syn.store, article_id), diff=None, a=None, b=None,
+                    error=str(exc))
+    except PublishError as exc:
+        raise _fail(exc) from None
+    return RedirectResponse(f"/editor/articles/{article_id}", status_code=303)

@@ -1,0 +1,106 @@
+"""Security for every response and form: CSP and other headers, request size limits, rate
+limits (429), and CSRF tokens (a per-visitor cookie that every form must echo back)."""
+
+from __future__ import annotations
+
+import hmac
+import os
+import secrets
+import threading
+import time
+from collections import defaultdict, deque
+
+from fastapi import HTTPException, Request
+from starlette.middleware.base import BaseHTTPMiddleware
+from starlette.responses import JSONResponse, PlainTextResponse
+
+CSRF_COOKIE = "synovia_csrf"
+SESSION_COOKIE = "synovia_session"
+MAX_BODY = 2_000_000
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "font-src 'self'; connect-src 'self'; frame-ancestors 'none'; form-action 'self'; "
+       "base-uri 'none'; object-src 'none'")
+DEFAULT_LIMITS = {"ask": (30, 60), "check": (10, 60), "login": (10, 300), "enquiry": (5, 3600)}
+
+
+def parse_limits(spec: str | None) -> dict[str, tuple[int, int]]:
+    """'ask=30/60,login=10/300' -> {'ask': (30, 60), ...}: N requests per S seconds."""
+    limits = dict(DEFAULT_LIMITS)
+    for part in (spec or "").split(","):
+        if "=" in part and "/" in part:
+            name, rate = part.split("=", 1)
+            n, secs = rate.split("/", 1)
+            limits[name.strip()] = (int(n), int(secs))
+    return limits
+
+
+class RateLimiter:
+    """Sliding-window counts per (bucket, client) in this process. Behind several workers,
+    put the limits in the proxy as well; this keeps one process honest."""
+
+    def __init__(self, limits: dict[str, tuple[int, int]]) -> None:
+        self.limits = limits
+        self._hits: dict[tuple[str, str], deque[float]] = defaultdict(deque)
+        self._lock = threading.Lock()
+
+    def hit(self, bucket: str, client: str) -> None:
+        n, window = self.limits.get(bucket, (0, 0))
+        if not n:
+            return
+        now = time.monotonic()
+        with self._lock:
+            q = self._hits[(bucket, client)]
+            while q and q[0] <= now - window:
+                q.popleft()
+            if len(q) >= n:
+                retry = int(window - (now - q[0])) + 1
+                raise HTTPException(429, f"too many {bucket} requests; try again in {retry} s",
+                                    headers={"Retry-After": str(retry)})
+            q.append(now)
+
+
+def client_key(request: Request) -> str:
+    if os.environ.get("SYNOVIA_TRUST_PROXY") and request.headers.get("x-forwarded-for"):
+        return request.headers["x-forwarded-for"].split(",")[0].strip()
+    return request.client.host if request.client else "unknown"
+
+
+def is_https(request: Request) -> bool:
+    if request.url.scheme == "https":
+        return True
+    return bool(os.environ.get("SYNOVIA_TRUST_PROXY")) and \
+        request.headers.get("x-forwarded-proto") == "https"
+
+
+class SecurityMiddleware(BaseHTTPMiddleware):
+    async def dispatch(self, request: Request, call_next):
+        length = request.headers.get("content-length")
+        if length and length.isdigit() and int(length) > MAX_BODY:
+            if request.url.path.startswith("/api/"):
+                return JSONResponse({"error": "request body too large"}, status_code=413)
+            return PlainTextResponse("request body too large", status_code=413)
+        token = request.cookies.get(CSRF_COOKIE)
+        if not token or len(token) < 20:
+            token = secrets.token_urlsafe(24)
+            request.state.new_csrf = token
+        request.state.csrf = token
+        response = await call_next(request)
+        response.headers["Content-Security-Policy"] = CSP
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "same-origin"
+        response.headers["X-Frame-Options"] = "DENY"
+        response.headers["Permissions-Policy"] = "geolocation=(), camera=(), microphone=()"
+        if is_https(request):
+            response.headers["Strict-Transport-Security"] = "max-age=31536000"
+        if getattr(request.state, "new_csrf", None):
+            response.set_cookie(CSRF_COOKIE, request.state.new_csrf, httponly=True,
+                                samesite="strict", secure=is_https(request), path="/")
+        return response
+
+
+def check_csrf(request: Request, submitted: str | None) -> None:
+    """Refuse a form whose token does not match the visitor's cookie (403)."""
+    cookie = request.cookies.get(CSRF_COOKIE)
+    if not cookie or not submitted or not hmac.compare_digest(cookie, submitted):
+        raise HTTPException(403, "the form's security token is missing or out of date; "
+                                 "reload the page and try again")

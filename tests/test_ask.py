@@ -1,0 +1,151 @@
+"""The ask job on our own labelled question set: understanding, scope, red flags, citations,
+plain language and the answer contract."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+
+from synovia.text.citations import check_consistent
+from tests.conftest import contract
+
+QUESTIONS = yaml.safe_load((Path(__file__).parent / "data" / "ask_questions.yaml").read_text())
+FORBIDDEN = re.compile(r"\b(cures?|cured|curing|regrow\w*|revers\w*|proven|proof)\b", re.I)
+NEGATION = re.compile(r"\b(no|not|never|nor|without|cannot|can't|isn't|doesn't|does not|"
+                      r"unproven|no evidence)\b", re.I)
+
+
+def _ask_all(asker):
+    answers = []
+    for i, item in enumerate(QUESTIONS):
+        cid = item.get("conversation")
+        cid = f"test-{cid}" if cid else f"test-single-{i}"
+        answers.append(asker.ask(item["q"], item.get("audience", "patient"), cid))
+    return answers
+
+
+@pytest.fixture(scope="module")
+def answers(asker):
+    return _ask_all(asker)
+
+
+def test_question_set_is_big_enough():
+    assert len(QUESTIONS) >= 40
+    assert sum(1 for q in QUESTIONS if q["expect"].get("urgent")) >= 3
+    assert sum(1 for q in QUESTIONS if q["expect"].get("in_scope") is False) >= 4
+
+
+@pytest.mark.parametrize("i", range(len(QUESTIONS)), ids=[q["q"][:40] for q in QUESTIONS])
+def test_understands_and_answers(answers, i):
+    item, answer = QUESTIONS[i], answers[i]
+    exp = item["expect"]
+    got = answer.understood
+    for key in ("treatments", "joints", "intents", "inherited"):
+        if key in exp:
+            missing = set(exp[key]) - set(getattr(got, key))
+            assert not missing, f"{key}: expected {exp[key]}, understood {getattr(got, key)}"
+    if "in_scope" in exp:
+        assert answer.in_scope is exp["in_scope"], answer.summary
+    if "urgent" in exp:
+        assert answer.safety.urgent is exp["urgent"]
+    for key, value in (exp.get("profile") or {}).items():
+        assert got.profile.get(key) == value, got.profile
+    if "min_options" in exp:
+        assert len(answer.options) >= exp["min_options"]
+    if answer.in_scope:
+        assert answer.options, "an in-scope answer compares at least one option"
+        assert answer.references, "an in-scope answer cites its evidence"
+    else:
+        assert "no evidence" in answer.summary.lower()
+        assert not answer.options
+
+
+def test_every_answer_validates_against_the_contract(answers):
+    schema = contract("answer.schema.json")
+    for answer in answers:
+        jsonschema.validate(answer.model_dump(mode="json"), schema)
+
+
+def test_citations_always_consistent(answers):
+    for answer in answers:
+        texts = [answer.summary] + [s.text for s in answer.sections]
+        assert check_consistent(texts, [r.n for r in answer.references]) == [], answer.question
+        assert [r.n for r in answer.references] == list(range(1, len(answer.references) + 1))
+        for option in answer.options:
+            assert set(option.citations) <= {r.n for r in answer.references}
+        for r in answer.references:
+            assert r.doi or r.url, r.id
+
+
+def test_references_in_order_of_first_citation(answers):
+    for answer in answers:
+        text = " ".join([answer.summary] + [s.text for s in answer.sections])
+        firsts = []
+        for group in re.findall(r"\[(\d+(?:,\d+)*)\]", text):
+            for n in map(int, group.split(",")):
+                if n not in firsts:
+                    firsts.append(n)
+        assert firsts == sorted(firsts), answer.question
+
+
+def test_patient_answers_never_overclaim(answers):
+    for answer in answers:
+        if answer.audience != "patient":
+            continue
+        for text in [answer.summary] + [s.text for s in answer.sections]:
+            for sentence in re.split(r"(?<=[.!?])\s+", text):
+                if FORBIDDEN.search(sentence):
+                    assert NEGATION.search(sentence), f"overclaim in: {sentence}"
+
+
+def test_patient_reading_grade(answers):
+    grades = [a.reading_grade for a in answers if a.audience == "patient" and a.in_scope]
+    assert grades and all(g is not None for g in grades)
+    assert sum(grades) / len(grades) <= 9.0, grades
+
+
+def test_urgent_advice_comes_first(answers):
+    urgent = [a for a in answers if a.safety.urgent]
+    assert len(urgent) >= 3
+    for a in urgent:
+        assert a.sections[0].id == "urgent"
+        assert a.summary.startswith(a.safety.message.split("[")[0].strip()[:40])
+        assert re.search(r"111|999|A&E|emergency", a.safety.message)
+
+
+def test_every_answer_says_it_is_not_advice(answers):
+    for a in answers:
+        assert "not medical advice" in a.disclaimer
+        assert a.sections[-1].id == "disclaimer"
+
+
+def test_follow_ups_are_answerable(asker, answers):
+    for a in answers[:12]:
+        assert 2 <= len(a.follow_ups) <= 4, a.follow_ups
+    first = answers[0]
+    for q in first.follow_ups:
+        follow = asker.ask(q, "patient", first.conversation_id + "-f", save=False)
+        assert follow.in_scope, q
+
+
+def test_conflict_between_trials_and_guidelines_shown(asker):
+    a = asker.ask("Does PRP help knee osteoarthritis?", "patient", "conflict-check", save=False)
+    ids = [s.id for s in a.sections]
+    assert "disagreement" in ids and "guidelines" in ids
+
+
+def test_clinician_mode_gives_effect_sizes(asker):
+    a = asker.ask("Hyaluronic acid versus placebo for knee OA", "clinician", "clin-1", save=False)
+    text = " ".join(s.text for s in a.sections)
+    assert re.search(r"95% CI|SMD", text)
+    assert any(re.search(r"\d", o.effect) for o in a.options)
+    assert a.reading_grade is None
+
+
+def test_unknown_conversation_id_starts_a_new_one(asker):
+    a = asker.ask("And for the hip?", "patient", "brand-new-id-123", save=False)
+    assert a.conversation_id == "brand-new-id-123"

@@ -1,0 +1,263 @@
+"""End-to-end in headless Chromium (Playwright driving Debian's /usr/bin/chromium): asking,
+follow-ups, audience, red flags, checking, the editorial flow, accessibility and keyboard use."""
+
+from __future__ import annotations
+
+import json
+import re
+import socket
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, edit_record_citing, make_platform, make_user, run_cli
+
+CHROMIUM = Path("/usr/bin/chromium")
+AXE = ROOT / "build" / "npm" / "node_modules" / "axe-core" / "axe.min.js"
+pytestmark = [pytest.mark.browser,
+              pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium not installed "
+                                 "(make test installs it)")]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def server(web_db):
+    import uvicorn
+
+    from synovia.web.app import create_app
+
+    port = _free_port()
+    config = uvicorn.Config(create_app(make_platform(web_db)), host="127.0.0.1", port=port,
+                            log_level="warning")
+    srv = uvicorn.Server(config)
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    for _ in range(100):
+        if srv.started:
+            break
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}", web_db
+    srv.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run"])
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context()
+    pg = context.new_page()
+    pg.set_default_timeout(20000)
+    yield pg
+    context.close()
+
+
+def ask(page, question: str, clinician: bool = False) -> None:
+    page.fill("#question", question)
+    if clinician:
+        page.check("input[name=audience][value=clinician]")
+    page.click("#ask-form button[type=submit], .ask-form button[type=submit]")
+    page.wait_for_selector("#answer")
+
+
+def test_ask_followup_and_audience(server, page):
+    url, _ = server
+    page.goto(f"{url}/ask")
+    ask(page, "Does PRP help knee arthritis?")
+    assert page.locator("table.options tbody tr").count() >= 1
+    assert page.locator("ol.references li").count() >= 1
+    first_ref = page.locator("#answer sup a").first.get_attribute("href")
+    assert re.fullmatch(r"#ref-\d+", first_ref)
+    ask(page, "And for the hip?")
+    assert "hip" in page.locator("table.options").inner_text().lower()
+    ask(page, "And for the hip?", clinician=True)
+    assert page.locator("#answer").get_attribute("data-audience") == "clinician"
+    assert re.search(r"CI|certainty", page.locator("#answer").inner_text())
+
+
+def test_red_flag_shows_urgent_advice_first(server, page):
+    url, _ = server
+    page.goto(f"{url}/ask")
+    ask(page, "I had a steroid injection in my knee yesterday and now it is hot, red and "
+              "swollen and I have a fever")
+    first = page.locator("#answer > *").first
+    assert first.get_attribute("id") == "urgent"
+    assert re.search(r"111|999|A&E", first.inner_text())
+
+
+def test_check_highlights_verdicts(server, page):
+    url, _ = server
+    page.goto(f"{url}/check")
+    page.fill("#text", "Exosome injections for knees\n\nExosome therapy is FDA approved and "
+                       "has no side effects. Treatments are performed under practice of "
+                       "medicine laws.\n")
+    page.click(".check-form button[type=submit]")
+    page.wait_for_selector("#report")
+    assert page.locator("mark.contradicted").count() >= 1
+    assert page.locator("mark.contradicted").first.get_attribute("title").startswith("contradicted")
+
+
+def _login(page, url, email):
+    page.goto(f"{url}/login")
+    page.fill("#email", email)
+    page.fill("#password", "correct-horse-9")
+    page.click("form.narrow button[type=submit]")
+    page.wait_for_url(re.compile(r".*/dashboard"))
+
+
+def _logout(page):
+    page.click("header.site button.link")
+    page.wait_for_url(re.compile(r".*/$"))
+
+
+def _action(page, name):
+    page.click(f"button[data-action='{name}']")
+    page.wait_for_selector("#state")
+
+
+def test_editorial_flow_in_the_browser(server, page):
+    url, db = server
+    for role in ("contributor", "reviewer", "editor"):
+        make_user(db, role)
+    _login(page, url, "contributor@example.org")
+    page.goto(f"{url}/ask")
+    ask(page, "Do steroid injections help knee arthritis?")
+    page.click("#draft-from-answer")
+    page.wait_for_selector("#state")
+    editor_url = page.url
+    assert page.locator("#state").inner_text() == "draft"
+    assert page.locator("button[data-action='publish']").count() == 0  # not offered
+    _action(page, "submit")
+    assert page.locator("#state").inner_text() == "submitted"
+    _logout(page)
+    _login(page, url, "reviewer@example.org")
+    page.goto(editor_url)
+    page.fill("#comment", "Figures match the sources.")
+    page.click("#comments button[type=submit]")
+    page.wait_for_selector("text=Figures match the sources.")
+    _action(page, "start-review")
+    _action(page, "approve")
+    assert page.locator("#state").inner_text() == "approved"
+    _logout(page)
+    _login(page, url, "editor@example.org")
+    page.goto(editor_url)
+    _action(page, "publish")
+    if page.locator("#gate-error").count():
+        page.fill("#override-publish", "checked by hand")
+        _action(page, "publish")
+    assert page.locator("#state").inner_text() == "published"
+    _logout(page)
+    page.goto(f"{url}/articles")
+    page.click("ul.articles a")
+    page.wait_for_selector("article.published")
+    assert "Medically reviewed by" in page.inner_text("article.published")
+    blocks = page.locator("script[type='application/ld+json']").all_inner_texts()
+    types = {json.loads(b)["@type"] for b in blocks}
+    assert {"MedicalWebPage", "FAQPage"} <= types
+
+
+def test_contributor_is_refused_publish(server, page):
+    url, db = server
+    make_user(db, "contributor")
+    _login(page, url, "contributor@example.org")
+    page.goto(f"{url}/editor/new")
+    page.fill("#title", "My draft")
+    page.fill("#body", "Some text about knees.")
+    page.click("main form button[type=submit]")
+    page.wait_for_selector("#state")
+    aid = re.search(r"/editor/articles/(\d+)", page.url).group(1)
+    csrf = page.locator("input[name=csrf_token]").first.get_attribute("value")
+    response = page.request.post(f"{url}/editor/articles/{aid}/transition",
+                                 form={"action": "publish", "csrf_token": csrf})
+    assert response.status == 403
+
+
+def test_evidence_change_flags_article_on_dashboard(server, page, tmp_path):
+    url, db = server
+    from synovia.evidence import Store
+    from synovia.publish import create_article, transition
+
+    for role in ("reviewer", "editor"):
+        make_user(db, role)
+    store = Store(db)
+    from synovia.publish import authenticate
+
+    editor = authenticate(store, "editor@example.org", "correct-horse-9")
+    reviewer = authenticate(store, "reviewer@example.org", "correct-horse-9")
+    art = create_article(store, editor, "PRP and the knee", "Text [1].\n\n1. X", "",
+                         evidence_ids=["bennell-2021-restore"])
+    for who, action in ((editor, "submit"), (editor, "start-review"), (reviewer, "approve")):
+        transition(store, who, art.id, action)
+    transition(store, editor, art.id, "publish", override_reason="test fixture")
+    import shutil
+
+    from tests.conftest import DATA
+
+    folder = tmp_path / "evidence"
+    shutil.copytree(DATA / "evidence", folder)
+    edit_record_citing(folder, "bennell-2021-restore")
+    result = run_cli("evidence", "load", "--dir", str(folder), "--no-index",
+                     env={"SYNOVIA_DATABASE_URL": db})
+    assert result.returncode == 0, result.stderr
+    _login(page, url, "editor@example.org")
+    assert "Needs re-review" in page.inner_text("main")
+    assert "PRP and the knee" in page.inner_text("section.flagged")
+
+
+PUBLIC = ["/", "/ask", "/check", "/articles", "/evidence", "/evidence/prp", "/login"]
+
+
+@pytest.mark.skipif(not AXE.exists(), reason="axe-core not installed (make test installs it)")
+def test_public_pages_have_no_serious_accessibility_violations(server, page):
+    url, _ = server
+    script = AXE.read_text()
+    problems = {}
+    for path in PUBLIC + ["ANSWER"]:
+        if path == "ANSWER":
+            page.goto(f"{url}/ask")
+            ask(page, "Does PRP help knee arthritis?")
+        else:
+            page.goto(url + path)
+        page.add_script_tag(content=script)
+        result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+        bad = [v["id"] for v in result["violations"] if v["impact"] in ("serious", "critical")]
+        if bad:
+            problems[path] = bad
+    assert problems == {}
+
+
+def test_everything_works_from_the_keyboard(server, page):
+    url, _ = server
+    page.goto(f"{url}/")
+    page.keyboard.press("Tab")  # skip link first
+    assert page.evaluate("document.activeElement.textContent") == "Skip to content"
+    page.keyboard.press("Enter")
+    for _ in range(30):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == "question":
+            break
+    page.keyboard.type("Is Arthrosamid approved?")
+    for _ in range(6):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.tagName") == "BUTTON":
+            break
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#answer")
+    assert page.locator("#answer").count() == 1
