@@ -35,7 +35,7 @@ class TurnRow(Base):
 
 
 def load_state(store: Store, conversation_id: str) -> dict | None:
-    with store.session() as session:
+    with store.reading() as session:
         row = session.get(ConversationRow, conversation_id)
         return dict(row.state) if row else None
 
@@ -59,6 +59,6 @@ def save_turn(store: Store, conversation_id: str, question: str, audience: str,
 
 
 def turns(store: Store, conversation_id: str) -> list[TurnRow]:
-    with store.session() as session:
+    with store.reading() as session:
         return list(session.scalars(select(TurnRow).where(
             TurnRow.conversation_id == conversation_id).order_by(TurnRow.n)).all())

@@ -115,6 +115,10 @@ class Store:
         if self.is_sqlite:
             self._sqlite_pragmas(self.engine)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # Reads take no write lock: on SQLite (WAL) they run beside a writer instead of queueing
+        # behind it, and a read inside a write (the publishing gate) cannot deadlock.
+        self._readers = sessionmaker(self.engine.execution_options(synovia_read=True),
+                                     expire_on_commit=False)
         self._cache: EvidenceBase | None = None
         self._cache_key: tuple | None = None
 
@@ -132,8 +136,11 @@ class Store:
         @event.listens_for(engine, "begin")
         def _begin(conn) -> None:  # pragma: no cover - driver hook
             # IMMEDIATE takes the write lock up front, so two writers queue instead of
-            # failing half-way with "database is locked".
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            # failing half-way with "database is locked". Readers begin deferred.
+            if conn.get_execution_options().get("synovia_read"):
+                conn.exec_driver_sql("BEGIN")
+            else:
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
 
     # -- schema ------------------------------------------------------------------------------
     def _alembic(self, action: str, revision: str) -> None:
@@ -168,6 +175,12 @@ class Store:
     def session(self) -> Iterator[Session]:
         """A unit of work: committed when the block ends, rolled back on any error."""
         with self._sessions() as session, session.begin():
+            yield session
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A read-only unit of work: sees one consistent snapshot and takes no write lock."""
+        with self._readers() as session, session.begin():
             yield session
 
     def dispose(self) -> None:
@@ -272,7 +285,7 @@ class Store:
 
     # -- reading -----------------------------------------------------------------------------
     def counts(self) -> dict[str, int]:
-        with self.session() as session:
+        with self.reading() as session:
             return {kind: session.scalar(select(func.count()).select_from(row)) or 0
                     for kind, row in ROW_TYPES.items()}
 
@@ -284,7 +297,7 @@ class Store:
 
     def evidence(self, include_unreviewed: bool = False) -> EvidenceBase:
         """The whole accepted evidence base in memory (small; cached until the data changes)."""
-        with self.session() as session:
+        with self.reading() as session:
             key = (self._version(session), include_unreviewed)
             if self._cache is not None and self._cache_key == key:
                 return self._cache
@@ -303,7 +316,7 @@ class Store:
 
     def get(self, record_id: str) -> tuple[str, Record] | None:
         """Any record by id: (kind, record)."""
-        with self.session() as session:
+        with self.reading() as session:
             for kind, row_type in ROW_TYPES.items():
                 data = session.scalar(select(row_type.data).where(row_type.id == record_id))
                 if data is not None:
@@ -339,11 +352,11 @@ class Store:
         if limit:
             query = query.limit(limit)
         model = RECORD_TYPES[kind]
-        with self.session() as session:
+        with self.reading() as session:
             return [model.model_validate(d) for (d,) in session.execute(query)]
 
     def find_source(self, doi: str | None = None, pmid: str | None = None) -> Source | None:
-        with self.session() as session:
+        with self.reading() as session:
             for column, value in ((SourceRow.doi, doi), (SourceRow.pmid, pmid)):
                 if value:
                     data = session.scalar(select(SourceRow.data).where(column == value).limit(1))
@@ -352,7 +365,7 @@ class Store:
         return None
 
     def changes_since(self, change_id: int = 0) -> list[EvidenceChange]:
-        with self.session() as session:
+        with self.reading() as session:
             rows = session.scalars(
                 select(EvidenceChange).where(EvidenceChange.id > change_id)
                 .order_by(EvidenceChange.id)).all()
@@ -375,7 +388,7 @@ class Store:
                         [{"doc_id": d["doc_id"], "text": d["text"]} for d in chunk])
 
     def search_vectors(self) -> list[tuple[str, str, bytes | None]]:
-        with self.session() as session:
+        with self.reading() as session:
             return list(session.execute(
                 select(SearchDoc.doc_id, SearchDoc.status, SearchDoc.vector)
                 .order_by(SearchDoc.doc_id)).all())
@@ -386,7 +399,7 @@ class Store:
         terms = [t for t in _query_terms(query)]
         if not terms:
             return []
-        with self.session() as session:
+        with self.reading() as session:
             if self.is_sqlite:
                 match = " OR ".join(f'"{t}"' for t in terms)
                 rows = session.execute(text(

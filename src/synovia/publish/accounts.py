@@ -52,12 +52,12 @@ def create_user(store: Store, email: str, name: str, role: str, password: str) -
 def count_users(store: Store) -> int:
     from sqlalchemy import func
 
-    with store.session() as s:
+    with store.reading() as s:
         return s.scalar(select(func.count()).select_from(User)) or 0
 
 
 def get_user(store: Store, user_id: int) -> User | None:
-    with store.session() as s:
+    with store.reading() as s:
         user = s.get(User, user_id)
         if user:
             s.expunge(user)

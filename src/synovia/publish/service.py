@@ -180,7 +180,7 @@ def _names(s, ids: Iterable[int | None]) -> dict[int, str]:
 
 def view(store: Store, article_id: int | None = None, slug: str | None = None,
          version: int | None = None, published_only: bool = False) -> ArticleView:
-    with store.session() as s:
+    with store.reading() as s:
         if slug is not None:
             art = s.scalar(select(Article).where(Article.slug == slug))
             if art is None:
@@ -204,7 +204,7 @@ def view(store: Store, article_id: int | None = None, slug: str | None = None,
 
 
 def published(store: Store, query: str | None = None, limit: int = 100) -> list[Article]:
-    with store.session() as s:
+    with store.reading() as s:
         stmt = select(Article).where(Article.state == "published")
         if query:
             like = f"%{query.strip()[:100]}%"
@@ -216,7 +216,7 @@ def published(store: Store, query: str | None = None, limit: int = 100) -> list[
 
 
 def dashboard(store: Store) -> dict[str, list[Article]]:
-    with store.session() as s:
+    with store.reading() as s:
         rows = list(s.scalars(select(Article).order_by(Article.updated_at.desc())))
         for r in rows:
             s.expunge(r)
@@ -227,7 +227,7 @@ def dashboard(store: Store) -> dict[str, list[Article]]:
 
 
 def versions(store: Store, article_id: int) -> list[ArticleVersion]:
-    with store.session() as s:
+    with store.reading() as s:
         rows = list(s.scalars(select(ArticleVersion).where(ArticleVersion.article_id == article_id)
                               .order_by(ArticleVersion.n)))
         for r in rows:
@@ -236,7 +236,7 @@ def versions(store: Store, article_id: int) -> list[ArticleVersion]:
 
 
 def comments(store: Store, article_id: int) -> list[tuple[Comment, str]]:
-    with store.session() as s:
+    with store.reading() as s:
         rows = list(s.scalars(select(Comment).where(Comment.article_id == article_id)
                               .order_by(Comment.id)))
         names = _names(s, [c.user_id for c in rows])
@@ -247,7 +247,7 @@ def comments(store: Store, article_id: int) -> list[tuple[Comment, str]]:
 
 def audit_log(store: Store, article_id: int | None = None, limit: int = 200
               ) -> list[tuple[AuditEntry, str]]:
-    with store.session() as s:
+    with store.reading() as s:
         stmt = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
         if article_id is not None:
             stmt = stmt.where(AuditEntry.article_id == article_id)
