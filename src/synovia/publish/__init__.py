@@ -16,6 +16,7 @@ from synovia.publish.service import (
     PublishError,
     add_comment,
     audit_log,
+    blocked_message,
     comments,
     create_article,
     dashboard,
@@ -32,7 +33,7 @@ from synovia.publish.workflow import ROLES, STATES, TRANSITIONS, available, may_
 
 __all__ = [
     "ROLES", "STATES", "TRANSITIONS", "AccountError", "Article", "ArticleView", "GateFailed",
-    "PublishError", "User", "add_comment", "audit_log", "authenticate", "available",
+    "PublishError", "User", "add_comment", "audit_log", "authenticate", "available", "blocked_message",
     "comments", "count_users", "create_article", "create_user", "dashboard", "diff",
     "end_session", "flag_affected", "get_user", "may_edit", "published", "save_version",
     "session_user", "start_session", "transition", "versions", "view",

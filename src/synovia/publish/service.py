@@ -33,10 +33,16 @@ class PublishError(ValueError):
         self.status = status
 
 
+def blocked_message(summary: dict) -> str:
+    """What the editor reads when the checker blocks publishing."""
+    found = ", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in summary.items() if v)
+    return (f"The checker found problems ({found or 'see the report'}). Fix them, or give an "
+            "override reason to publish anyway.")
+
+
 class GateFailed(PublishError):
     def __init__(self, summary: dict) -> None:
-        super().__init__("the checker found problems: "
-                         + ", ".join(f"{k} {v}" for k, v in summary.items() if v), 409)
+        super().__init__(blocked_message(summary), 409)
         self.summary = summary
 
 
@@ -125,6 +131,17 @@ def save_version(store: Store, user: User, article_id: int, title: str, body: st
 
 def transition(store: Store, user: User, article_id: int, name: str, gate: Gate | None = None,
                override_reason: str | None = None) -> Article:
+    try:
+        return _transition(store, user, article_id, name, gate, override_reason)
+    except GateFailed as exc:
+        # The attempt was rolled back; its record is written on its own so it is not lost.
+        with store.session() as s:
+            _audit(s, user, "publish-blocked", article_id, check=exc.summary)
+        raise
+
+
+def _transition(store: Store, user: User, article_id: int, name: str, gate: Gate | None,
+                override_reason: str | None) -> Article:
     t = TRANSITIONS.get(name)
     if t is None:
         raise PublishError(f"unknown action {name!r}")

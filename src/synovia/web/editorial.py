@@ -13,6 +13,7 @@ from synovia.publish import (
     audit_log,
     authenticate,
     available,
+    blocked_message,
     comments,
     create_article,
     dashboard,
@@ -128,7 +129,8 @@ def _plain(text: str) -> str:
 
 
 @router.get("/editor/articles/{article_id}", response_class=HTMLResponse)
-def editor_page(request: Request, article_id: int, a: int | None = None, b: int | None = None):
+def editor_page(request: Request, article_id: int, a: int | None = None, b: int | None = None,
+                blocked: int = 0):
     user = require_user(request, *STAFF)
     store = app_state(request).syn.store
     try:
@@ -138,11 +140,17 @@ def editor_page(request: Request, article_id: int, a: int | None = None, b: int 
         raise _fail(exc) from None
     art = v.article
     is_author = art.author_id == user.id
+    audit = audit_log(store, article_id)
+    error = None
+    if blocked:
+        last = next((e for e, _ in audit if e.action == "publish-blocked"), None)
+        if last is not None:
+            error = blocked_message(last.detail.get("check") or {})
     return page(request, "editor_article.html", v=v, art=art, ver=v.version,
                 transitions=available(art.state, user.role, is_author),
                 editable=may_edit(art.state, user.role, is_author),
                 versions=versions(store, article_id), comments=comments(store, article_id),
-                audit=audit_log(store, article_id), diff=changes, a=a, b=b, error=None)
+                audit=audit, diff=changes, a=a, b=b, error=error)
 
 
 @router.post("/editor/articles/{article_id}/save")
@@ -179,16 +187,9 @@ def do_transition(request: Request, article_id: int, action: str = Form(""),
     try:
         transition(st.syn.store, user, article_id, action, gate=st.check_gate,
                    override_reason=override_reason or None)
-    except GateFailed as exc:
-        v = view(st.syn.store, article_id=article_id)
-        art = v.article
-        return page(request, "editor_article.html", status=409, v=v, art=art, ver=v.version,
-                    transitions=available(art.state, user.role, art.author_id == user.id),
-                    editable=may_edit(art.state, user.role, art.author_id == user.id),
-                    versions=versions(st.syn.store, article_id),
-                    comments=comments(st.syn.store, article_id),
-                    audit=audit_log(st.syn.store, article_id), diff=None, a=None, b=None,
-                    error=str(exc))
+    except GateFailed:
+        # Post/redirect/get: the blocked attempt is in the audit log and the page shows it.
+        return RedirectResponse(f"/editor/articles/{article_id}?blocked=1", status_code=303)
     except PublishError as exc:
         raise _fail(exc) from None
     return RedirectResponse(f"/editor/articles/{article_id}", status_code=303)
