@@ -48,6 +48,12 @@ ESCAPE_CLAIM = re.compile(
     r"regulatory oversight\b|\bunregulated\b|\bnot regulated\b|\b(exempt|escape)\w*\s+(from\s+)?"
     r"(FDA|regulation)|\bdo(es)? not (need|require) (FDA )?approval\b|\bno (FDA )?approval (is )?"
     r"(needed|required)\b", re.I)
+UNAPPROVED_STATED = re.compile(
+    r"\bregulat\w*\b[^.;]{0,40}\bas (biological|biologics?|drugs?|medicines?|medicinal)\b|"
+    r"\bno (\w+[- ])?approved\b|\bnot (\w+[- ])?approved\b|\bunapproved\b|"
+    r"\b(requires?|needs?|need) (\w+ )?(approval|licen[cs]\w*|premarket review)\b|"
+    r"\binvestigational\b|\bnot (yet )?(been |undergone|gone through|completed)\b[^.;]{0,50}"
+    r"\b(trials?|approval|review)\b", re.I)
 SAFETY_ABSOLUTE = re.compile(
     r"\b(no|zero|without)\s+(known\s+|serious\s+|major\s+)?(side[- ]effects?|risks?|safety concerns?|"
     r"complications?)\b|\b(completely|totally|perfectly|100%)\s+safe\b|\brisk[- ]free\b|"
@@ -56,7 +62,9 @@ SAFETY_ABSOLUTE = re.compile(
 SERIOUS_MENTION = re.compile(r"\b(serious|severe|rare(ly)?|infection|sepsis|septic|"
                              r"hospital|blindness|tumou?r)\b", re.I)
 GUIDE_AGAINST = re.compile(r"\b(against|not recommend\w*|do not offer|should not|advise[sd]? "
-                           r"against|discourage\w*|avoid)\b", re.I)
+                           r"against|discourage\w*|avoid|(insufficient|not enough|too little)\b"
+                           r"[^.;]{0,40}\bto recommend|cannot (be )?recommend\w*|unable to "
+                           r"recommend|not be recommended)\b", re.I)
 GUIDE_FOR = re.compile(r"\b(recommend(s|ed)?|endorse[sd]?|support(s|ed)?|approve[sd]?|suggest(s|ed)?)\b",
                        re.I)
 STRONG = re.compile(r"\bstrong(ly)?\b", re.I)
@@ -69,7 +77,22 @@ STUDY_REFERENCE = re.compile(
     r"(study|trial|review|meta-?analysis|paper|report)\b|\b(19|20)\d\d\s+(study|trial|review|"
     r"meta-?analysis)\b", re.I)
 YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
+POINTER = re.compile(
+    r"^(treatments?|therapies|therapy|injections?|products?|procedures?)\b|\b(it|its|this|these|those|they|them|the (therapy|therapies|treatment|treatments|injections?|"
+    r"procedure|product|products|technique|shots?)|such (products|treatments|injections|"
+    r"therapies))\b", re.I)
+PARTICIPANTS = re.compile(r"\b(\d{1,3}(?:,\d{3})*|\d+)\s+(?:\w+\s+){0,3}?(patients|participants|"
+                          r"people|adults|subjects|knees|hips|volunteers)\b", re.I)
+RANDOMISED_WORDS = re.compile(r"\b(randomi[sz]ed|placebo[- ]controlled|double[- ]blind|"
+                              r"controlled trial|RCT)\b", re.I)
+STATES_VERB = re.compile(r"\b(states?|stated|says?|said|warn(s|ed)?|notes?|noted|announc\w+|"
+                         r"signal\w*|advis\w+|cautions?|issued)\b", re.I)
 SUPPORT_SIMILARITY = 0.55
+STUDY_SIMILARITY = 0.45
+ASSERTS = re.compile(
+    r"\b(improv\w+|reduc\w+|reliev\w+|eas(es|ed)|help(s|ed)|works|effective\w*|heal\w*|"
+    r"repair\w*|regrow\w*|regenerat\w+ (cartilage|tissue)|protect\w*|lasts?|safe|approved|"
+    r"prevent\w*|delay\w*|cures?)\b", re.I)
 
 
 @dataclass
@@ -98,9 +121,13 @@ def find_claims(ctx: ArticleContext) -> list[Claim]:
     claims = []
     for sent in ctx.doc.body_sentences:
         text = sent.text
-        if len(text) < 25 or text.endswith("?") or len(text.split()) < 5:
-            continue
+        if len(text) < 25 or "?" in text or text.endswith(":") or len(text.split()) < 5:
+            continue  # questions (also quoted ones) and lead-ins are not claims
+        if text.count("\u201c") > text.count("\u201d"):
+            continue  # the start of a quoted question the splitter cut short
         kinds = [k for k, rx in CUES.items() if rx.search(text)]
+        if STUDY_REFERENCE.search(text):
+            kinds.append("study")
         hype = [h.id for h, m in ctx.lexicon.hype_in(text)]
         if not kinds and not hype:
             continue
@@ -109,10 +136,8 @@ def find_claims(ctx: ArticleContext) -> list[Claim]:
         if not terms.treatments:
             continue
         # A sentence naming no treatment must at least point at one ("it", "the therapy").
-        if not own.treatments and not re.search(
-                r"\b(it|this|these|the (therapy|treatment|injections?|procedure|product|"
-                r"technique)s?|such (products|treatments|injections)|they)\b", text, re.I) \
-                and not kinds:
+        if not own.treatments and not POINTER.search(text) and "study" not in kinds \
+                and not hype:
             continue
         claims.append(Claim(sentence=sent, kinds=kinds, terms=terms, hype=hype))
     return claims
@@ -149,7 +174,8 @@ class Judge:
         grades = self.grades_for(claim)
         cited_refs = [self.resolved[n] for n in claim.sentence.markers if n in self.resolved]
         claim.cited = bool(cited_refs)
-        for check in (self._regulatory, self._safety, self._guideline):
+        for check in (self._misdated, self._regulatory, self._safety, self._guideline,
+                      self._misdescribed):
             if check(claim, grades):
                 return
         for h, m in lex.hype_in(text):
@@ -164,6 +190,11 @@ class Judge:
         if self._unhedged_efficacy(claim, grades):
             return
         support = [rid for rid, score in sims if score >= SUPPORT_SIMILARITY]
+        if claim.terms.route == "intravenous":
+            claim.verdict = "unsupported"
+            claim.reason = ("about intravenous use, not joint injection; the evidence base "
+                            "holds no such evidence")
+            return
         if cited_refs:
             in_base = [r.source.id for r in cited_refs if r.source]
             if in_base or support:
@@ -181,15 +212,18 @@ class Judge:
                             "which has no entry in the reference list")
             return
         study = STUDY_REFERENCE.search(text)
-        if study and not self._study_known(claim, study.group(0)):
+        listed = [s for s in self._described_sources(claim)
+                  if s.id in {r.source.id for r in self.resolved.values() if r.source}]
+        if study and listed and not claim.sentence.markers:
+            claim.verdict = "supported"
+            claim.evidence = [s.id for s in listed][:3]
+            claim.reason = (f"describes {_name(listed[0])}, which is in "
+                            "the reference list and the evidence base (no inline citation)")
+            return
+        if study and not self._study_known(claim, study.group(0), sims):
             claim.verdict = "unsupported"
             claim.reason = (f"refers to '{study.group(0).strip()}' without a citation, and no "
                             f"matching study of {self._subject(claim)} is in the evidence base")
-            return
-        if claim.terms.route == "intravenous":
-            claim.verdict = "unsupported"
-            claim.reason = ("about intravenous use, not joint injection; the evidence base "
-                            "holds no such evidence")
             return
         if support:
             claim.verdict = "supported"
@@ -199,6 +233,8 @@ class Judge:
             return
         if lex.hedged(text) or not ATTRIBUTION.search(text) and not claim.kinds:
             return  # a hedged, general statement: not judged
+        if not ATTRIBUTION.search(text) and not ASSERTS.search(text):
+            return  # a remark with no claim of evidence or effect
         claim.verdict = "unsupported"
         claim.reason = "no citation, and nothing in the evidence base backs it"
 
@@ -212,15 +248,99 @@ class Judge:
             ids += g.evidence_ids()[:4]
         return list(dict.fromkeys(ids))
 
-    def _study_known(self, claim: Claim, phrase: str) -> bool:
+    def _study_known(self, claim: Claim, phrase: str, sims: list[tuple[str, float]]) -> bool:
+        """A study the sentence describes is known when a source of that year, on the same
+        treatment, also says something close to the sentence."""
         year = YEAR.search(phrase) or YEAR.search(claim.sentence.text)
+        close = {rid for rid, score in sims if score >= STUDY_SIMILARITY}
+        close |= {r.source.id for r in self.resolved.values() if r.source}  # in the reference list
         for src in self.base.sources.values():
             if year and src.year != int(year.group(0)):
                 continue
             derived = self.ctx._source_terms.get(src.id, (set(), set()))[0] | set(src.treatments)
-            if derived & claim.terms.treatments:
+            if derived & claim.terms.treatments and (src.id in close or not sims):
                 return True
         return False
+
+    def _described_sources(self, claim: Claim) -> list:
+        """Sources the sentence seems to describe: same year, same treatment, cited or not."""
+        text = claim.sentence.text
+        study = STUDY_REFERENCE.search(text)
+        year = YEAR.search(study.group(0)) if study else None
+        if not study or not year:
+            return []
+        out = []
+        for src in self.base.sources.values():
+            if src.year != int(year.group(0)) or src.kind in ("guideline", "regulatory"):
+                continue
+            derived = self.ctx._source_terms.get(src.id, (set(), set()))[0] | set(src.treatments)
+            if derived & claim.terms.treatments:
+                out.append(src)
+        return out
+
+    def _misdescribed(self, claim: Claim, grades: list[Grade]) -> bool:
+        """A study described with a design or a size it does not have: 'randomised' for a
+        non-randomised study, or the whole study's size given for one of its arms."""
+        text = claim.sentence.text
+        sources = self._described_sources(claim)
+        if not sources:
+            return False
+        count = PARTICIPANTS.search(text)
+        n = int(count.group(1).replace(",", "")) if count else None
+        named = self.ctx.own_terms(text).treatments
+        for src in sources:
+            if n is not None and src.n_participants and n != src.n_participants:
+                continue  # another study
+            if RANDOMISED_WORDS.search(text) and src.kind in ("cohort", "case-series"):
+                claim.verdict = "contradicted"
+                design = src.kind.replace("-", " ")
+                claim.reason = (f"describes it as randomised or controlled, but {_name(src)} "
+                                f"was a {design} study")
+                claim.evidence = [src.id]
+                return True
+            others = set(src.treatments) - named
+            if n is not None and src.n_participants == n and named and others \
+                    and named <= set(src.treatments):
+                labels = ", ".join(self.ctx.vocab.label("treatment", t, "clinician")
+                                   for t in sorted(others))
+                claim.verdict = "contradicted"
+                claim.reason = (f"gives {n} participants as evidence for "
+                                f"{self._subject_of(named)}, but {_name(src)} split its {n} "
+                                f"participants between arms (it also studied "
+                                f"{labels}), and was a {src.kind.replace('-', ' ')} study")
+                claim.evidence = [src.id]
+                return True
+        return False
+
+    def _misdated(self, claim: Claim, grades: list[Grade]) -> bool:
+        """A regulator's statement dated to a year in which that regulator issued none of the
+        statements the evidence base holds on the treatment."""
+        text = claim.sentence.text
+        bodies = self.ctx.bodies_in(text) & {"fda", "ema", "mhra"}
+        year = YEAR.search(text)
+        if not bodies or not year or not STATES_VERB.search(text):
+            return False
+        cited = {r.source.id for n in claim.sentence.markers
+                 if (r := self.resolved.get(n)) and r.source}
+        regs = [r for g in grades for r in g.regulatory]
+        sources = {r.source: self.base.sources.get(r.source) for r in regs}
+        sources = {k: v for k, v in sources.items() if v and k.split("-", 1)[0] in bodies}
+        if not sources or cited & set(sources):
+            return False
+        years = sorted({s.year for s in sources.values()})
+        if int(year.group(0)) in years:
+            return False
+        body = self.ctx.body_label(sorted(bodies)[0])
+        claim.verdict = "unsupported"
+        claim.reason = (f"dates what the {body} says to {year.group(0)}, with no citation; the "
+                        f"{body} statements on {self._subject(claim)} in the evidence base date "
+                        f"from {', '.join(str(y) for y in years)}")
+        claim.evidence = sorted(sources)[:4]
+        return True
+
+    def _subject_of(self, treatments: set[str]) -> str:
+        return " and ".join(self.ctx.vocab.label("treatment", t, "clinician")
+                            for t in sorted(treatments)) or "this treatment"
 
     # -- contradiction rules ----------------------------------------------------------------
     def _regulatory(self, claim: Claim, grades: list[Grade]) -> bool:
@@ -251,6 +371,14 @@ class Judge:
                                 f"{r.status} ({r.jurisdiction}): {r.clinician}")
                 claim.evidence = list(dict.fromkeys(x.source for x in unapproved))[:3]
                 return True
+        m = UNAPPROVED_STATED.search(text)
+        unapproved = [r for r in regs if r.status in ("unapproved", "investigational")]
+        if m and unapproved and not ESCAPE_CLAIM.search(text):
+            claim.verdict = "supported"
+            claim.reason = (f"matches the regulatory record: {unapproved[0].clinician}"
+                            + ("" if claim.sentence.markers else " (not cited in the article)"))
+            claim.evidence = list(dict.fromkeys(r.source for r in unapproved))[:3]
+            return True
         return False
 
     def _safety(self, claim: Claim, grades: list[Grade]) -> bool:
@@ -325,8 +453,8 @@ class Judge:
             return False
         if re.search(r"\b(not|no|never|little|doesn't|does not|did not|didn't|without)\b", text, re.I):
             return False
-        if not re.search(r"\b(improves?|reduces?|relieves?|eases?|works?|is effective|are effective|"
-                         r"heals?|repairs?|restores?)\b", text, re.I):
+        if not re.search(r"\b(improves?|reduces?|relieves?|eases?|works (for|on|in|well)|"
+                         r"is effective|are effective|heals?|repairs?|restores?)\b", text, re.I):
             return False
         weak = [g for g in grades if g.certainty in ("low", "very-low")]
         none = [g for g in grades if g.direction == "no-difference" and g.certainty in ("moderate", "high")]
@@ -378,6 +506,11 @@ class Judge:
                 seen.setdefault(src, score)
             out.append(list(seen.items()))
         return out
+
+
+def _name(src) -> str:
+    """'Bennell 2021' where the source names its author or body, else its id."""
+    return f"{src.who} {src.year}" if src.who else src.id
 
 
 def _certainty_rank(c: str) -> int:

@@ -137,9 +137,16 @@ class _HtmlText(HTMLParser):
         self.parts: list[str] = []
         self.in_sup = 0
         self.heading = 0
+        self.lists: list[list[int]] = []  # open lists: [counter] for <ol>, [] for <ul>
 
     def handle_starttag(self, tag, attrs) -> None:
-        if tag in self.BLOCK:
+        if tag in ("ol", "ul"):
+            self.lists.append([0] if tag == "ol" else [])
+        if tag == "li" and self.lists and self.lists[-1]:
+            # An ordered list's numbers are part of the text (reference lists are numbered).
+            self.lists[-1][0] += 1
+            self.parts.append(f"\n\n{self.lists[-1][0]}. ")
+        elif tag in self.BLOCK:
             self.parts.append("\n\n" if tag != "li" else "\n\n• ")
         if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
             self.heading += 1
@@ -152,6 +159,8 @@ class _HtmlText(HTMLParser):
                 self.parts.append("")
 
     def handle_endtag(self, tag) -> None:
+        if tag in ("ol", "ul") and self.lists:
+            self.lists.pop()
         if tag == "sup":
             self.in_sup = max(0, self.in_sup - 1)
         if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
@@ -302,6 +311,9 @@ def _parse_references(text: str, start: int, end: int) -> list[Reference]:
     for off, line in lines:
         if REF_TYPE_LABEL.match(line):
             continue
+        if buf and re.match(r"\s*[•*\u2022-]\s", line):  # a new bullet starts a new entry
+            refs.append(_reference_from(len(refs) + 1, " — ".join(buf), buf_start, False))
+            buf, buf_start = [], None
         if buf_start is None:
             buf_start = off
         buf.append(line.strip())

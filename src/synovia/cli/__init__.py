@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from synovia.cli import ask, check, db, evidence, serve, users
+from synovia.cli import ask, check, db, directory, evidence, serve, users
 
 app = typer.Typer(
     help="Synovia: evidence-graded answers and article checks for OA injection treatments.",
@@ -17,6 +17,7 @@ app = typer.Typer(
 app.add_typer(db.app, name="db")
 app.add_typer(evidence.app, name="evidence")
 app.add_typer(users.app, name="users")
+app.add_typer(directory.app, name="directory")
 app.command("ask")(ask.ask)
 app.command("check")(check.check)
 app.command("serve")(serve.serve)

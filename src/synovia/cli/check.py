@@ -43,12 +43,12 @@ def check(
         else:
             path = Path(file)
             if not path.is_file():
-                fail(f"no such file: {file}")
+                fail(f"no such file: {file}", 2)
             if path.stat().st_size > MAX_BYTES:
-                fail(f"{file} is larger than {MAX_BYTES // 1000} kB; check a shorter article")
+                fail(f"{file} is larger than {MAX_BYTES // 1000} kB; check a shorter article", 2)
             raw = path.read_bytes()
     except OSError as exc:
-        fail(f"cannot read {file}: {exc.strerror}")
+        fail(f"cannot read {file}: {exc.strerror}", 2)
     syn = platform()
     if syn.store.current_revision() is None:
         fail("the database is empty: run `synovia evidence load` first")
@@ -56,7 +56,7 @@ def check(
         checker = Checker.from_platform(syn)
         report, doc = checker.check(raw, input_format.value)
     except ArticleError as exc:
-        fail(str(exc))
+        fail(str(exc), 2)
     except LexiconError as exc:
         fail(str(exc))
     except SQLAlchemyError as exc:

@@ -70,11 +70,13 @@ class Lexicon:
     def hype_in(self, text: str) -> list[tuple[HypeTerm, re.Match[str]]]:
         return [(h, m) for h in self.hype for m in [h.pattern.search(text)] if m]
 
-    def negated(self, text: str, at: int, window: int = 60) -> bool:
-        """A negation cue shortly before position `at` ("does not cure", "no evidence it cures")."""
+    def negated(self, text: str, at: int, window: int = 90) -> bool:
+        """A negation cue before position `at` in the same clause ("does not cure", "have not
+        undergone the trials needed to be proven safe"); a comma or semicolon ends its reach."""
         if self.negations is None:
             return False
         before = text[max(0, at - window):at]
+        before = re.split(r"[;,:\u2014()]|\bbut\b", before)[-1]
         return bool(self.negations.search(before))
 
     def hedged(self, text: str) -> bool:

@@ -9,7 +9,7 @@ from fastapi.staticfiles import StaticFiles
 
 from synovia import __version__
 from synovia.platform import Synovia
-from synovia.web import api, editorial, pages
+from synovia.web import api, directory, editorial, pages
 from synovia.web.security import SecurityMiddleware
 from synovia.web.state import HERE, AppState
 
@@ -32,6 +32,7 @@ def create_app(syn: Synovia | None = None) -> FastAPI:
     app.include_router(pages.router)
     app.include_router(editorial.router)
     app.include_router(api.router)
+    app.include_router(directory.router)
 
     @app.get("/healthz")
     def healthz() -> dict:

@@ -1,0 +1,156 @@
+"""What a listing page tells a patient beyond the listing itself: for each treatment offered,
+the graded evidence and its regulatory status (from grade/, the same truth answers and checks
+use), the transparency checklist with what the clinic answered and what it did not, and the
+questions to ask (data/lexicon/questions.yaml)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from synovia.directory.model import TRANSPARENCY, Listing
+from synovia.directory.terms import DirectoryTerms
+from synovia.evidence import EvidenceBase
+from synovia.grade import Grade, grade_option
+from synovia.vocab import Lexicon, Vocabulary
+
+CERTAINTY_PLAIN = {
+    "high": "We are quite sure about this.",
+    "moderate": "We are fairly sure about this.",
+    "low": "We are not very sure: better studies could change this.",
+    "very-low": "We are very unsure: the evidence is weak.",
+}
+STATUS_PLAIN = {
+    "approved": "approved", "cleared-device": "cleared as a device", "unapproved": "not approved",
+    "investigational": "only allowed in research", "off-label": "used off-label",
+    "ce-marked": "CE-marked", "unknown": "status unknown",
+}
+MAX_QUESTIONS = 8
+SHOWN_TAGS = ("verified", "secondary")
+
+
+@dataclass
+class JointVerdict:
+    joint: str | None
+    joint_label: str
+    certainty: str
+    verdict: str
+    guidelines: str
+    reasons: list[str]
+
+
+@dataclass
+class RegulatoryLine:
+    jurisdiction: str
+    status: str
+    text: str
+    source: str
+    secondary: bool = False  # checked against a secondary source only
+
+
+@dataclass
+class TreatmentEvidence:
+    treatment: str
+    label: str
+    verdicts: list[JointVerdict] = field(default_factory=list)
+    regulatory: list[RegulatoryLine] = field(default_factory=list)
+    unchecked: list[str] = field(default_factory=list)  # jurisdictions with no checked record
+
+
+@dataclass
+class ChecklistItem:
+    id: str
+    label: str
+    answer: str | None
+    question: str | None  # what to ask when the answer is missing
+
+
+@dataclass
+class Question:
+    text: str
+    sources: list[str]
+
+
+@dataclass
+class Briefing:
+    treatments: list[TreatmentEvidence]
+    checklist: list[ChecklistItem]
+    questions: list[Question]
+
+    @property
+    def answered(self) -> int:
+        return sum(1 for item in self.checklist if item.answer)
+
+
+def verdict_sentence(g: Grade, treatment_label: str, joint_label: str) -> str:
+    """One plain sentence from a grade: what the best human evidence shows, and how sure."""
+    t = treatment_label[:1].lower() + treatment_label[1:] if not treatment_label[1:2].isupper() \
+        else treatment_label
+    if g.best_human_evidence == "none":
+        if g.preclinical:
+            return (f"{treatment_label} has only been tested in animals or the laboratory for "
+                    f"this, so we do not know whether it helps people's {joint_label}.")
+        return f"We hold no studies in people of {t} for the {joint_label}."
+    lead = {
+        "benefit": f"Studies suggest {t} may ease {joint_label} symptoms.",
+        "no-difference": f"The best studies found little or no benefit from {t} for the "
+                         f"{joint_label}.",
+        "mixed": f"Studies of {t} for the {joint_label} disagree: some found a benefit and "
+                 "some did not.",
+        "uncertain": f"It is unclear whether {t} helps the {joint_label}.",
+    }[g.direction]
+    return f"{lead} {CERTAINTY_PLAIN[g.certainty]}"
+
+
+def guideline_sentence(g: Grade) -> str:
+    against, for_ = len(g.against), len(g.for_)
+    if against and for_:
+        return "Guidelines disagree about it."
+    if against:
+        return "Most guidelines advise against it." if against > 1 else \
+            "A guideline advises against it."
+    if for_:
+        return "Guidelines support it as an option." if for_ > 1 else "A guideline supports it."
+    return "No guideline we hold takes a position on it." if g.stances else ""
+
+
+def treatment_evidence(base: EvidenceBase, vocab: Vocabulary, treatment: str,
+                       joints: list[str]) -> TreatmentEvidence:
+    label = vocab.label("treatment", treatment)
+    out = TreatmentEvidence(treatment, label)
+    for joint in joints or [None]:
+        g = grade_option(base, treatment, joint)
+        joint_label = vocab.label("joint", joint) if joint else "joints"
+        out.verdicts.append(JointVerdict(joint, joint_label if joint else "any joint",
+                                         g.certainty, verdict_sentence(g, label, joint_label),
+                                         guideline_sentence(g), list(g.reasons)))
+    # A status checked against its source, or (labelled) against a secondary one, is shown:
+    # before booking, "not approved" matters too much to hide. Memory-only and unverified
+    # records are not: their jurisdiction is named as not yet checked.
+    records = grade_option(base, treatment, None).regulatory
+    shown = [r for r in records if r.verification in SHOWN_TAGS]
+    for r in shown:
+        out.regulatory.append(RegulatoryLine(r.jurisdiction, STATUS_PLAIN.get(r.status, r.status),
+                                             r.plain, r.source, r.verification == "secondary"))
+    out.unchecked = sorted({r.jurisdiction for r in records} - {r.jurisdiction for r in shown})
+    return out
+
+
+def briefing(listing: Listing, base: EvidenceBase, vocab: Vocabulary, lexicon: Lexicon,
+             terms: DirectoryTerms) -> Briefing:
+    questions_by_id = {q.id: q for q in lexicon.questions}
+    shown = [q for q in lexicon.questions if q.applies_to(listing.treatments)
+             and all(s in base.sources for s in q.sources)]
+    checklist = []
+    for key in TRANSPARENCY:
+        term = terms.get("transparency", key)
+        answer = listing.transparency.get(key)
+        if key == "licence" and answer:
+            answer = terms.label("licence_statuses", answer)
+        q = questions_by_id.get(term.question) if term and term.question else None
+        checklist.append(ChecklistItem(key, term.label if term else key, answer,
+                                       q.plain if q else None))
+    return Briefing(
+        treatments=[treatment_evidence(base, vocab, t, listing.joints)
+                    for t in listing.treatments],
+        checklist=checklist,
+        questions=[Question(q.plain, list(q.sources)) for q in shown[:MAX_QUESTIONS]])
