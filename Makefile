@@ -30,6 +30,7 @@ test-deps: $(VENV)/.test-installed
 run: install
 	$(SYNOVIA) db upgrade
 	$(SYNOVIA) evidence load
+	$(SYNOVIA) directory import data/directory/sample_listings.csv --update
 	$(SYNOVIA) users ensure-admin
 	$(SYNOVIA) serve --host $(HOST) --port $(PORT)
 

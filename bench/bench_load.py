@@ -57,14 +57,14 @@ def main(n: int) -> dict:
         with database(engine) as url:
             store = Store(url)
             store.upgrade()
-            t_load, _ = timed(lambda: store.load(shipped))
-            t_again, summary = timed(lambda: store.load(shipped))
+            t_load, _ = timed(lambda store=store: store.load(shipped))
+            t_again, summary = timed(lambda store=store: store.load(shipped))
             assert summary.total_changes == 0
             store.dispose()
         with database(engine) as url:
             store = Store(url)
             store.upgrade()
-            t_gen, _ = timed(lambda: store.load(generated))
+            t_gen, _ = timed(lambda store=store: store.load(generated))
             store.dispose()
         with database(engine) as url:
             Store(url).upgrade()

@@ -32,10 +32,7 @@ def _load(client: httpx.Client, method: str, path: str, clients: int, per_client
         times = []
         for i in range(per_client):
             t = time.perf_counter()
-            if method == "GET":
-                r = client.get(path)
-            else:
-                r = client.post(path, json=body_for(w, i))
+            r = client.get(path) if method == "GET" else client.post(path, json=body_for(w, i))
             r.raise_for_status()
             times.append((time.perf_counter() - t) * 1000)
         return times

@@ -132,10 +132,10 @@ def loaded_db(tmp_path_factory) -> str:
 @pytest.fixture(scope="session")
 def asker(loaded_db):
     from synovia.ask import Asker
-    from synovia.vocab.lexicon import load_lexicon
     from synovia.evidence import Store
     from synovia.search import Retriever
     from synovia.vocab import Vocabulary
+    from synovia.vocab.lexicon import load_lexicon
 
     store = Store(loaded_db)
     return Asker(store, Vocabulary.from_file(DATA / "vocab.yaml"), load_lexicon(DATA / "lexicon"),

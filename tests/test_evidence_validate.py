@@ -48,7 +48,8 @@ def _line_of(folder, needle: str) -> int:
 def test_validate_reports_file_and_line(mini_evidence, old, new, needle, message):
     _break(mini_evidence, old, new)
     if needle.endswith("\n"):  # the duplicate: the second occurrence is the one reported
-        lines = [n for n, line in enumerate((mini_evidence / "mini.yaml").read_text().splitlines(), 1)
+        lines = [n for n, line
+                 in enumerate((mini_evidence / "mini.yaml").read_text().splitlines(), 1)
                  if line.strip() == "- id: test-trial"]
         expected_line = lines[-1]
     else:
@@ -89,7 +90,9 @@ def test_every_shipped_file_parses_and_keeps_tags():
     from synovia.vocab import Vocabulary
 
     vocab = Vocabulary.from_file(DATA / "vocab.yaml")
-    base, problems = read_evidence(DATA / "evidence", KnownTerms(vocab.treatment_ids, vocab.joint_ids))
+    base, problems = read_evidence(DATA / "evidence",
+                                   KnownTerms(vocab.treatment_ids, vocab.joint_ids))
     assert problems == []
-    tags = {r.verification for kind in ("sources", "findings") for r in getattr(base, kind).values()}
+    tags = {r.verification for kind in ("sources", "findings")
+            for r in getattr(base, kind).values()}
     assert {"verified", "secondary", "unverified"} <= tags

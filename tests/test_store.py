@@ -127,7 +127,8 @@ def test_cli_load_list_show(db_url, mini_evidence):
 
 @pytest.mark.skipif(not (DATA / "evidence").exists(), reason="no shipped evidence")
 def test_shipped_evidence_loads(store, vocab):
-    base, problems = read_evidence(DATA / "evidence", KnownTerms(vocab.treatment_ids, vocab.joint_ids))
+    base, problems = read_evidence(DATA / "evidence",
+                                   KnownTerms(vocab.treatment_ids, vocab.joint_ids))
     assert problems == []
     summary = store.load(base)
     assert sum(summary.added.values()) == sum(base.counts().values())

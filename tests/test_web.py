@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 import jsonschema
-import pytest
 
 from tests.conftest import (
     DATA,
@@ -93,7 +92,8 @@ def test_evidence_pages(client):
 
 def test_reader_cannot_reach_editorial_routes(client):
     assert client.get("/dashboard", follow_redirects=False).status_code == 303
-    assert client.get("/editor/new", follow_redirects=False).headers["location"].startswith("/login")
+    assert client.get("/editor/new",
+                      follow_redirects=False).headers["location"].startswith("/login")
     r = client.post("/api/articles", json={"title": "x", "body": "y"})
     assert r.status_code == 401
     r = client.post("/editor/articles/1/transition",

@@ -10,13 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from synovia.ask.answer import Answer, Option, Reference, Safety, Section, Understood
-from synovia.vocab.lexicon import Lexicon
 from synovia.ask.understand import INJECTIONS, Understanding
 from synovia.evidence import EvidenceBase, Finding, PathwayStep, Source
 from synovia.grade import Grade, grade_option
 from synovia.text.citations import cite, number_citations, strip_citations
 from synovia.text.readability import fk_grade
 from synovia.vocab import Vocabulary
+from synovia.vocab.lexicon import Lexicon
 
 DISCLAIMER = ("This is general information, not medical advice. "
               "Talk to your doctor or physiotherapist about your own care.")
@@ -112,7 +112,8 @@ def verdict(g: Grade, ctx: Context) -> str:
         best = g.best_source
         where = f"{best.who} {best.year}" if best else "none"
         stances = "; ".join(
-            f"{s.body} {s.source.year}: {s.recommendation.strength_wording or s.recommendation.direction}"
+            f"{s.body} {s.source.year}: "
+            f"{s.recommendation.strength_wording or s.recommendation.direction}"
             for s in g.stances[:4])
         text = (f"{_cap(t)}, {j}: certainty {g.certainty}; best evidence "
                 f"{DESIGN_LABEL['clinician'][g.best_human_evidence]} ({where}); "
@@ -139,7 +140,8 @@ def guideline_clause(g: Grade, ctx: Context) -> str:
     if against and for_:
         return "Guidelines disagree about it."
     if against:
-        return "Most guidelines advise against it." if against > 1 else "A guideline advises against it."
+        return ("Most guidelines advise against it." if against > 1
+                else "A guideline advises against it.")
     if for_:
         return "Guidelines support it as an option." if for_ > 1 else "A guideline supports it."
     return ""
@@ -179,11 +181,13 @@ def _option_row(g: Grade, ctx: Context) -> Option:
     if best:
         design += f" ({best.who} {best.year})" if best.who else f" ({best.year})"
     return Option(
-        treatment=g.treatment, treatment_label=ctx.vocab.label("treatment", g.treatment, ctx.audience),
+        treatment=g.treatment,
+        treatment_label=ctx.vocab.label("treatment", g.treatment, ctx.audience),
         joint=g.joint, certainty=g.certainty, best_human_evidence=g.best_human_evidence,
         design=design, size=size or "not reported",
         effect=effect_finding.effect.describe() if effect_finding else "no pooled effect reported",
-        guideline_stance=[s.as_dict() for s in g.stances if ctx.shown(s.recommendation.verification)],
+        guideline_stance=[s.as_dict() for s in g.stances
+                          if ctx.shown(s.recommendation.verification)],
         regulatory=regulatory_line(g), verdict="", reasons=list(g.reasons),
     )
 
@@ -312,7 +316,8 @@ def _sections(u: Understanding, grades: list[Grade], ctx: Context) -> list[tuple
         lines = []
         for g in conflicts:
             trial = next(iter(_rank_findings(g.efficacy, ctx)), None)
-            stance = next((s for s in g.against + g.for_ if ctx.shown(s.recommendation.verification)), None)
+            stance = next((s for s in g.against + g.for_
+                           if ctx.shown(s.recommendation.verification)), None)
             if trial and stance:
                 lines.append(
                     f"**{_cap(ctx.t(g.treatment))} — {ctx.j(g.joint)}.** "
@@ -333,7 +338,8 @@ def _sections(u: Understanding, grades: list[Grade], ctx: Context) -> list[tuple
             if ctx.shown(s.recommendation.verification):
                 stance_lines.append(ctx.text(s.recommendation) + cite(s.source.id))
     if stance_lines:
-        out.append(("guidelines", "What guidelines say", _bullets(list(dict.fromkeys(stance_lines)))))
+        out.append(("guidelines", "What guidelines say",
+                    _bullets(list(dict.fromkeys(stance_lines)))))
 
     reg_lines = []
     for t in dict.fromkeys(g.treatment for g in grades):

@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from synovia.ask.answer import Answer
 from synovia.ask.compose import Context, compose
 from synovia.ask.conversation import load_state, save_turn
-from synovia.vocab.lexicon import Lexicon, cached_lexicon
 from synovia.ask.understand import inherit, looks_like_follow_up, understand
 from synovia.evidence import Store
 from synovia.search import Retriever
 from synovia.vocab import Vocabulary
+from synovia.vocab.lexicon import Lexicon, cached_lexicon
 
 MAX_QUESTION = 2000
 CONVERSATION_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")

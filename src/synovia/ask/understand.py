@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from synovia.vocab.lexicon import Lexicon
 from synovia.vocab import Vocabulary
+from synovia.vocab.lexicon import Lexicon
 
 INJECTIONS = ["corticosteroid", "hyaluronic-acid", "prp", "bmac", "msc", "exosomes", "paag"]
 
@@ -29,8 +29,8 @@ _GOALS = {
         r"\b(avoid|put off|delay|postpone|stay away from|not (?:want|wanting) (?:a |an )?)"
         r"[^.?!]{0,30}\b(surgery|operation|replacement|tkr|thr)\b", re.I),
     "stay-active": re.compile(
-        r"\b(keep|get back to|return to|carry on)\b[^.?!]{0,20}\b(running|sport|walking|golf|tennis|"
-        r"hiking|cycling|active|gym)\b", re.I),
+        r"\b(keep|get back to|return to|carry on)\b[^.?!]{0,20}\b(running|sport|walking|golf|"
+        r"tennis|hiking|cycling|active|gym)\b", re.I),
 }
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 # Follow-ups that lean on what came before ("and for the hip?", "what about that?").

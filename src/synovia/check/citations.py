@@ -188,7 +188,8 @@ def mismatch_reason(sent: Sentence, target: Resolved, ctx: ArticleContext) -> st
                     f"study ({src.id})")
         if ANIMAL_WORDS.search(sent.text) and src.population.species == "human" and \
                 src.kind in ("rct", "cohort", "case-series"):
-            return f"the sentence describes animal work, but reference {n} studied people ({src.id})"
+            return (f"the sentence describes animal work, but reference {n} studied people "
+                    f"({src.id})")
         for design, rx in DESIGN_WORDS[:2]:
             if rx.search(sent.text) and src.kind not in (design, "systematic-review", "guideline"):
                 return (f"the sentence describes a {design.replace('-', ' ')}, but reference {n} "

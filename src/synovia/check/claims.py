@@ -44,9 +44,10 @@ APPROVED_ASSERTED = re.compile(
     r"\b(FDA|MHRA|EMA|NICE)[- ]?(approved|cleared|licensed)\b|"
     r"\b(is|are|has been|have been|was|were|now|fully)\s+(fully\s+)?(approved|licensed)\b", re.I)
 ESCAPE_CLAIM = re.compile(
-    r"\bpractice[- ]of[- ]medicine\b|\b(no|without|lack of|absence of)\s+(FDA\s+)?(approval\s+or\s+)?"
-    r"regulatory oversight\b|\bunregulated\b|\bnot regulated\b|\b(exempt|escape)\w*\s+(from\s+)?"
-    r"(FDA|regulation)|\bdo(es)? not (need|require) (FDA )?approval\b|\bno (FDA )?approval (is )?"
+    r"\bpractice[- ]of[- ]medicine\b|\b(no|without|lack of|absence of)\s+(FDA\s+)?"
+    r"(approval\s+or\s+)?regulatory oversight\b|\bunregulated\b|\bnot regulated\b|"
+    r"\b(exempt|escape)\w*\s+(from\s+)?(FDA|regulation)|"
+    r"\bdo(es)? not (need|require) (FDA )?approval\b|\bno (FDA )?approval (is )?"
     r"(needed|required)\b", re.I)
 UNAPPROVED_STATED = re.compile(
     r"\bregulat\w*\b[^.;]{0,40}\bas (biological|biologics?|drugs?|medicines?|medicinal)\b|"
@@ -55,8 +56,9 @@ UNAPPROVED_STATED = re.compile(
     r"\binvestigational\b|\bnot (yet )?(been |undergone|gone through|completed)\b[^.;]{0,50}"
     r"\b(trials?|approval|review)\b", re.I)
 SAFETY_ABSOLUTE = re.compile(
-    r"\b(no|zero|without)\s+(known\s+|serious\s+|major\s+)?(side[- ]effects?|risks?|safety concerns?|"
-    r"complications?)\b|\b(completely|totally|perfectly|100%)\s+safe\b|\brisk[- ]free\b|"
+    r"\b(no|zero|without)\s+(known\s+|serious\s+|major\s+)?(side[- ]effects?|risks?|"
+    r"safety concerns?|complications?)\b|\b(completely|totally|perfectly|100%)\s+safe\b|"
+    r"\brisk[- ]free\b|"
     r"\bside[- ]effects?\s+(are|were|is)\s+(only\s+|generally\s+|usually\s+|typically\s+)?"
     r"(mild|minor|minimal|rare and mild)\b", re.I)
 SERIOUS_MENTION = re.compile(r"\b(serious|severe|rare(ly)?|infection|sepsis|septic|"
@@ -65,7 +67,8 @@ GUIDE_AGAINST = re.compile(r"\b(against|not recommend\w*|do not offer|should not
                            r"against|discourage\w*|avoid|(insufficient|not enough|too little)\b"
                            r"[^.;]{0,40}\bto recommend|cannot (be )?recommend\w*|unable to "
                            r"recommend|not be recommended)\b", re.I)
-GUIDE_FOR = re.compile(r"\b(recommend(s|ed)?|endorse[sd]?|support(s|ed)?|approve[sd]?|suggest(s|ed)?)\b",
+GUIDE_FOR = re.compile(r"\b(recommend(s|ed)?|endorse[sd]?|support(s|ed)?|approve[sd]?|"
+                       r"suggest(s|ed)?)\b",
                        re.I)
 STRONG = re.compile(r"\bstrong(ly)?\b", re.I)
 ATTRIBUTION = re.compile(
@@ -78,7 +81,8 @@ STUDY_REFERENCE = re.compile(
     r"meta-?analysis)\b", re.I)
 YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
 POINTER = re.compile(
-    r"^(treatments?|therapies|therapy|injections?|products?|procedures?)\b|\b(it|its|this|these|those|they|them|the (therapy|therapies|treatment|treatments|injections?|"
+    r"^(treatments?|therapies|therapy|injections?|products?|procedures?)\b|"
+    r"\b(it|its|this|these|those|they|them|the (therapy|therapies|treatment|treatments|injections?|"
     r"procedure|product|products|technique|shots?)|such (products|treatments|injections|"
     r"therapies))\b", re.I)
 PARTICIPANTS = re.compile(r"\b(\d{1,3}(?:,\d{3})*|\d+)\s+(?:\w+\s+){0,3}?(patients|participants|"
@@ -239,7 +243,8 @@ class Judge:
         claim.reason = "no citation, and nothing in the evidence base backs it"
 
     def _subject(self, claim: Claim) -> str:
-        names = [self.ctx.vocab.label("treatment", t, "clinician") for t in sorted(claim.terms.treatments)]
+        names = [self.ctx.vocab.label("treatment", t, "clinician")
+                 for t in sorted(claim.terms.treatments)]
         return " and ".join(names) or "this treatment"
 
     def _grade_ids(self, grades: list[Grade]) -> list[str]:
@@ -386,7 +391,8 @@ class Judge:
         m = SAFETY_ABSOLUTE.search(text)
         if not m or SERIOUS_MENTION.search(text):
             return False
-        if self.ctx.lexicon.negated(text, m.start(), 20) and not m.group(0).lower().startswith("no"):
+        if (self.ctx.lexicon.negated(text, m.start(), 20)
+                and not m.group(0).lower().startswith("no")):
             return False
         harms = [f for g in grades for f in g.safety if f.direction == "harm"]
         if not harms:
@@ -418,13 +424,15 @@ class Judge:
         if says_for and directions == {"against"}:
             s = relevant[0]
             claim.verdict = "contradicted"
-            claim.reason = f"presents it as recommended, but {s.body} advises against it: {s.recommendation.clinician}"
+            claim.reason = (f"presents it as recommended, but {s.body} advises against it: "
+                            f"{s.recommendation.clinician}")
             claim.evidence = ids
             return True
         if says_against and directions <= {"for"} and directions:
             s = relevant[0]
             claim.verdict = "contradicted"
-            claim.reason = f"presents it as advised against, but {s.body} supports it: {s.recommendation.clinician}"
+            claim.reason = (f"presents it as advised against, but {s.body} supports it: "
+                            f"{s.recommendation.clinician}")
             claim.evidence = ids
             return True
         if STRONG.search(text) and bodies:
@@ -436,7 +444,8 @@ class Judge:
                                 f"{s.recommendation.strength_wording or s.recommendation.strength}")
                 claim.evidence = ids
                 return True
-        matching = [s for s in relevant if (says_against and s.recommendation.direction == "against")
+        matching = [s for s in relevant
+                    if (says_against and s.recommendation.direction == "against")
                     or (says_for and s.recommendation.direction == "for")]
         if matching:
             claim.verdict = "supported"
@@ -449,19 +458,23 @@ class Judge:
         """A generic present-tense benefit claim with no hedge, where the graded evidence is
         low certainty or shows no benefit."""
         text = claim.sentence.text
-        if "benefit" not in claim.kinds or self.ctx.lexicon.hedged(text) or ATTRIBUTION.search(text):
+        if ("benefit" not in claim.kinds or self.ctx.lexicon.hedged(text)
+                or ATTRIBUTION.search(text)):
             return False
-        if re.search(r"\b(not|no|never|little|doesn't|does not|did not|didn't|without)\b", text, re.I):
+        if re.search(r"\b(not|no|never|little|doesn't|does not|did not|didn't|without)\b",
+                     text, re.I):
             return False
         if not re.search(r"\b(improves?|reduces?|relieves?|eases?|works (for|on|in|well)|"
                          r"is effective|are effective|heals?|repairs?|restores?)\b", text, re.I):
             return False
         weak = [g for g in grades if g.certainty in ("low", "very-low")]
-        none = [g for g in grades if g.direction == "no-difference" and g.certainty in ("moderate", "high")]
+        none = [g for g in grades
+                if g.direction == "no-difference" and g.certainty in ("moderate", "high")]
         if none:
             g = none[0]
             claim.verdict = "contradicted"
-            claim.reason = (f"states a benefit as fact, but the best evidence for {self._subject(claim)} "
+            claim.reason = (f"states a benefit as fact, but the best evidence for "
+                            f"{self._subject(claim)} "
                             f"shows little or no benefit ({g.certainty} certainty)")
             claim.evidence = self._grade_ids(none)
             return True
@@ -469,7 +482,8 @@ class Judge:
             g = weak[0]
             only_animals = g.best_human_evidence == "none" and g.preclinical
             claim.verdict = "overstated"
-            claim.reason = (f"states a benefit as fact, but the evidence for {self._subject(claim)} "
+            claim.reason = (f"states a benefit as fact, but the evidence for "
+                            f"{self._subject(claim)} "
                             + ("comes from animal studies only" if only_animals else
                                f"is {g.certainty} certainty") + ".")
             claim.evidence = self._grade_ids(weak)

@@ -12,8 +12,10 @@ from synovia.check.parse import Document, Reference, Sentence
 from synovia.evidence import EvidenceBase, PathwayStep, Source
 from synovia.vocab import Lexicon, Vocabulary
 
-INTRAVENOUS = re.compile(r"\b(intravenous(ly)?|IV infusion|infusion|systemic(ally)? administ)", re.I)
-INTRA_ARTICULAR = re.compile(r"\b(intra-?articular|into the (knee|hip|shoulder|joint)|joint injection)", re.I)
+INTRAVENOUS = re.compile(r"\b(intravenous(ly)?|IV infusion|infusion|systemic(ally)? administ)",
+                         re.I)
+INTRA_ARTICULAR = re.compile(
+    r"\b(intra-?articular|into the (knee|hip|shoulder|joint)|joint injection)", re.I)
 
 
 @dataclass

@@ -297,7 +297,8 @@ def _parse_references(text: str, start: int, end: int) -> list[Reference]:
         for (off, line), m in zip(lines, numbered, strict=True):
             if m:
                 if current:
-                    refs.append(_reference_from(current[0], "\n".join(current[2]), current[1], True))
+                    refs.append(_reference_from(current[0], "\n".join(current[2]), current[1],
+                                                True))
                 n = int(m.group(1) or m.group(3))
                 current = (n, off, [m.group(2) or m.group(4) or ""])
             elif current:
@@ -370,7 +371,8 @@ def parse(raw: bytes | str, fmt: str = "auto") -> Document:
     heading = None
     styles: set[str] = set()
     trailing_lines = sum(1 for s, e, k in blocks if k != "heading" and TRAILING.search(text[s:e])
-                         and not NOT_A_MARKER_BEFORE.search(text[s:e][:TRAILING.search(text[s:e]).start()]))
+                         and not NOT_A_MARKER_BEFORE.search(
+                             text[s:e][:TRAILING.search(text[s:e]).start()]))
     bare_numbers_used = trailing_lines >= 3 and not BRACKET_MARKER.search(text)
     for bi, (s, e, kind) in enumerate(blocks):
         if ref_start is not None and s >= ref_start and (ref_end is None or s < ref_end):

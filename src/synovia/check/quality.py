@@ -30,7 +30,8 @@ DATE = re.compile(r"\b(published|updated|reviewed|last (updated|reviewed)|posted
                   r"(\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{4}|\b(jan|feb|mar|apr|may|jun|jul|aug|sep|"
                   r"oct|nov|dec)\w*\b)", re.I)
 AUTHOR = re.compile(r"\b(written by|author|by (dr|prof|mr|mrs|ms|miss)\b|reviewed by|medical "
-                    r"(advisory )?board|editor\w*|^(dr|prof|mr|mrs|ms|miss)\s+[A-Z][a-z]+)", re.I | re.M)
+                    r"(advisory )?board|editor\w*|^(dr|prof|mr|mrs|ms|miss)\s+[A-Z][a-z]+)",
+                    re.I | re.M)
 COI = re.compile(r"\b(conflicts? of interest|competing interests?|disclos\w*|funded by|"
                  r"sponsor\w*|no financial)\b", re.I)
 SALES = re.compile(r"\b(book (now|today|a|your)|call (us|today|now)|contact us|special offer|"

@@ -85,7 +85,8 @@ def to_text(report: Report, console: Console) -> None:
     console.print(table)
     if report.omissions:
         console.print(Panel("\n".join(f"• {o}" for o in report.omissions), title="Omissions"))
-    q = Table("#", "DISCERN question", "score", "why", title=f"Quality {report.quality.score:.0f}/100")
+    q = Table("#", "DISCERN question", "score", "why",
+              title=f"Quality {report.quality.score:.0f}/100")
     for item in report.quality.items:
         q.add_row(str(item["n"]), item["question"], str(item["score"]), item["reason"])
     console.print(q)
@@ -93,13 +94,15 @@ def to_text(report: Report, console: Console) -> None:
 
 
 CSS = """
-body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;line-height:1.55;color:#1a1a1a}
+body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;\
+line-height:1.55;color:#1a1a1a}
 .article{white-space:pre-wrap;border:1px solid #ccc;padding:1rem;border-radius:6px}
 mark{padding:0 2px;border-radius:3px}
 mark.supported{background:#d7f5dd}mark.overstated{background:#fff0b3}
 mark.contradicted{background:#ffd6d6}mark.unsupported{background:#f1dcff}
 .verdict{font-weight:700;font-size:.8em;text-transform:uppercase}
-table{border-collapse:collapse;width:100%}td,th{border:1px solid #ccc;padding:.3rem;vertical-align:top}
+table{border-collapse:collapse;width:100%}\
+td,th{border:1px solid #ccc;padding:.3rem;vertical-align:top}
 """
 
 
@@ -130,8 +133,10 @@ def to_html(report: Report, text: str) -> str:
         if c.verdict != "supported")
     c = report.citations
     cit = "".join(f"<li>{html.escape(x)}</li>" for x in (
-        ([f"Markers with no reference: {c['missing_references']}"] if c["missing_references"] else [])
-        + ([f"References never cited: {c['uncited_references']}"] if c["uncited_references"] else [])
+        ([f"Markers with no reference: {c['missing_references']}"]
+         if c["missing_references"] else [])
+        + ([f"References never cited: {c['uncited_references']}"]
+           if c["uncited_references"] else [])
         + [f"[{m['marker']}] {m['reason']}" for m in c["mismatches"]]
         + (["No inline citation markers"] if c.get("no_inline_markers") else [])))
     omissions = "".join(f"<li>{html.escape(o)}</li>" for o in report.omissions)
@@ -145,5 +150,6 @@ def to_html(report: Report, text: str) -> str:
 <h2>Flagged claims</h2><ul>{claims or '<li>None.</li>'}</ul>
 <h2>Omissions</h2><ul>{omissions or '<li>None.</li>'}</ul>
 <h2>The article, annotated</h2><div class="article">{highlighted_article(text, report.claims)}</div>
-<h2>Quality (DISCERN-style)</h2><table><tr><th>#</th><th>Question</th><th>Score</th><th>Why</th></tr>{rows}</table>
+<h2>Quality (DISCERN-style)</h2><table>\
+<tr><th>#</th><th>Question</th><th>Score</th><th>Why</th></tr>{rows}</table>
 <p><em>{html.escape(report.disclaimer)}</em></p></main></body></html>"""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 
 import typer
@@ -13,12 +13,12 @@ from sqlalchemy.exc import SQLAlchemyError
 from synovia.cli.common import console, database_error, fail, platform
 
 
-class Audience(str, Enum):
+class Audience(StrEnum):
     patient = "patient"
     clinician = "clinician"
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     text = "text"
     markdown = "markdown"
     json = "json"

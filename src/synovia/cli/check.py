@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 
 import typer
@@ -12,13 +12,13 @@ from sqlalchemy.exc import SQLAlchemyError
 from synovia.cli.common import console, database_error, fail, platform
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     text = "text"
     json = "json"
     html = "html"
 
 
-class InputFormat(str, Enum):
+class InputFormat(StrEnum):
     auto = "auto"
     text = "text"
     markdown = "markdown"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 
 import typer
@@ -19,7 +19,7 @@ app = typer.Typer(help="The evidence base: sources, findings, recommendations.",
                   no_args_is_help=True)
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     text = "text"
     json = "json"
 
@@ -37,7 +37,8 @@ def _read(folder: Path | None) -> tuple[EvidenceBase, list, Path]:
 
 @app.command()
 def validate(
-    folder: Path | None = typer.Option(None, "--dir", help="Evidence folder (default: data/evidence)."),
+    folder: Path | None = typer.Option(None, "--dir",
+                                       help="Evidence folder (default: data/evidence)."),
 ) -> None:
     """Check the evidence files: schema, ids, DOIs, references, vocabulary ids."""
     base, problems, folder = _read(folder)
@@ -52,7 +53,8 @@ def validate(
 
 @app.command()
 def load(
-    folder: Path | None = typer.Option(None, "--dir", help="Evidence folder (default: data/evidence)."),
+    folder: Path | None = typer.Option(None, "--dir",
+                                       help="Evidence folder (default: data/evidence)."),
     index: bool = typer.Option(True, help="Rebuild the search index afterwards."),
 ) -> None:
     """Validate, then upsert every record in one transaction (nothing is written on error)."""
@@ -141,7 +143,8 @@ def list_(
             "findings": [f.model_dump(mode="json") for f in findings],
         }, indent=2, ensure_ascii=False))
         return
-    table = Table("id", "kind", "year", "title", "identifier", "tag", title=f"{len(sources)} sources")
+    table = Table("id", "kind", "year", "title", "identifier", "tag",
+                  title=f"{len(sources)} sources")
     for s in sources:
         table.add_row(s.id, s.kind, str(s.year), s.title[:70], s.doi or s.url or "", s.verification)
     console.print(table)

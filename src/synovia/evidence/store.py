@@ -424,7 +424,11 @@ def _query_terms(query: str) -> list[str]:
 
 
 _STOP = set(
-    ["a", "an", "and", "are", "as", "at", "be", "but", "by", "can", "do", "does", "did", "for", "from", "has", "have", "how", "i", "if", "in", "into", "is", "it", "its", "me", "my", "of", "on", "or", "our", "should", "so", "than", "that", "the", "their", "them", "then", "there", "these", "this", "to", "was", "we", "were", "what", "when", "where", "which", "who", "why", "will", "with", "would", "you", "your"]
+    ["a", "an", "and", "are", "as", "at", "be", "but", "by", "can", "do", "does", "did", "for",
+     "from", "has", "have", "how", "i", "if", "in", "into", "is", "it", "its", "me", "my", "of",
+     "on", "or", "our", "should", "so", "than", "that", "the", "their", "them", "then", "there",
+     "these", "this", "to", "was", "we", "were", "what", "when", "where", "which", "who", "why",
+     "will", "with", "would", "you", "your"]
 )
 
 

@@ -89,7 +89,8 @@ def _parse_file(path: Path, located: dict[str, list[_Located]]) -> list[Problem]
             continue
         for item in items:
             if not isinstance(item, dict):
-                problems.append(Problem(path, line_of(data, key), f"{key}: each entry must be a mapping"))
+                problems.append(Problem(path, line_of(data, key),
+                                        f"{key}: each entry must be a mapping"))
                 continue
             try:
                 record = model.model_validate(strip_marks(item))
@@ -114,16 +115,21 @@ def _check_vocab(loc: _Located, terms: KnownTerms) -> Iterable[Problem]:
         for t in treatments:
             if t not in terms.treatments:
                 key = "treatments" if "treatments" in loc.raw else "treatment"
-                yield Problem(loc.path, line_of(loc.raw, key), f"{rec.id}: unknown treatment id {t!r}")
+                yield Problem(loc.path, line_of(loc.raw, key),
+                              f"{rec.id}: unknown treatment id {t!r}")
     if terms.joints:
         for j in joints:
             if j not in terms.joints:
-                key = "joints" if "joints" in loc.raw else ("joint" if "joint" in loc.raw else "population")
+                key = ("joints" if "joints" in loc.raw
+                       else ("joint" if "joint" in loc.raw else "population"))
                 yield Problem(loc.path, line_of(loc.raw, key), f"{rec.id}: unknown joint id {j!r}")
 
 
-def read_evidence(folder: Path, terms: KnownTerms | None = None) -> tuple[EvidenceBase, list[Problem]]:
-    """Everything in `folder`, and every problem found. Callers must not load when problems exist."""
+def read_evidence(folder: Path,
+                  terms: KnownTerms | None = None) -> tuple[EvidenceBase, list[Problem]]:
+    """Everything in `folder`, and every problem found.
+
+    Callers must not load when problems exist."""
     terms = terms or KnownTerms()
     located: dict[str, list[_Located]] = {key: [] for key in RECORD_TYPES}
     problems: list[Problem] = []

@@ -167,7 +167,8 @@ def _rate(g: Grade, base: EvidenceBase) -> None:
         level -= 1
         g.reasons.append("rated down: study size not reported")
 
-    directions = {f.direction for f in best_findings if f.direction in ("benefit", "no-difference", "harm")}
+    directions = {f.direction for f in best_findings
+                  if f.direction in ("benefit", "no-difference", "harm")}
     if "benefit" in directions and ({"no-difference", "harm"} & directions):
         level -= 1
         g.reasons.append("rated down for inconsistency: studies disagree")

@@ -33,7 +33,8 @@ from synovia.publish.workflow import ROLES, STATES, TRANSITIONS, available, may_
 
 __all__ = [
     "ROLES", "STATES", "TRANSITIONS", "AccountError", "Article", "ArticleView", "GateFailed",
-    "PublishError", "User", "add_comment", "audit_log", "authenticate", "available", "blocked_message",
+    "PublishError", "User", "add_comment", "audit_log", "authenticate", "available",
+    "blocked_message",
     "comments", "count_users", "create_article", "create_user", "dashboard", "diff",
     "end_session", "flag_affected", "get_user", "may_edit", "published", "save_version",
     "session_user", "start_session", "transition", "versions", "view",

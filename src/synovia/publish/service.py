@@ -286,7 +286,8 @@ def diff(store: Store, article_id: int, a: int, b: int) -> list[tuple[str, str]]
     for line in difflib.unified_diff(old, new, f"version {a}", f"version {b}", lineterm="", n=2):
         if line.startswith(("---", "+++")):
             continue
-        out.append((line[:1] if line[:1] in "+-@" else " ", line[1:] if line[:1] in "+- " else line))
+        out.append((line[:1] if line[:1] in "+-@" else " ",
+                    line[1:] if line[:1] in "+- " else line))
     return out
 
 

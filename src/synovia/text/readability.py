@@ -18,7 +18,8 @@ _lock = threading.Lock()
 
 
 def _nltk_home() -> Path:
-    return Path(os.environ.get("SYNOVIA_NLTK_DATA") or Path(user_cache_dir("synovia")) / "nltk_data")
+    return Path(os.environ.get("SYNOVIA_NLTK_DATA")
+                or Path(user_cache_dir("synovia")) / "nltk_data")
 
 
 def _prepare() -> None:

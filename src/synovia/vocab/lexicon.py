@@ -131,7 +131,8 @@ def load_lexicon(folder: Path) -> Lexicon:
         try:
             rx = re.compile(t["pattern"], re.IGNORECASE)
         except (re.error, KeyError) as exc:
-            raise LexiconError(f"{folder / 'hype.yaml'}: {t.get('id')}: bad pattern: {exc}") from None
+            raise LexiconError(
+                f"{folder / 'hype.yaml'}: {t.get('id')}: bad pattern: {exc}") from None
         lex.hype.append(HypeTerm(str(t["id"]), rx, str(t.get("category", "")),
                                  str(t.get("severity", "medium")), str(t.get("why", "")).strip()))
     lex.hedges = _alternation(hype.get("hedges"), folder / "hype.yaml")

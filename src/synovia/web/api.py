@@ -17,7 +17,8 @@ router = APIRouter(prefix="/api")
 
 
 class AskRequest(BaseModel):
-    question: str = Field(min_length=1, max_length=2000, description="The question, in plain words.")
+    question: str = Field(min_length=1, max_length=2000,
+                          description="The question, in plain words.")
     audience: Literal["patient", "clinician"] = "patient"
     conversation_id: str | None = Field(default=None, max_length=100)
 

@@ -117,7 +117,8 @@ def treatment_page(request: Request, treatment: str):
     grades = [g for g in grades if g.efficacy or g.stances or g.preclinical]
     findings = [f for f in base.findings_about(treatment) if f.verification == "verified"]
     rows = forest_rows(base, findings)
-    return page(request, "treatment.html", treatment=treatment, term=vocab.term("treatment", treatment),
+    return page(request, "treatment.html", treatment=treatment,
+                term=vocab.term("treatment", treatment),
                 grades=grades, findings=findings, base=base, forest=forest_svg(rows), rows=rows,
                 ladder=ladder(base, treatment))
 
