@@ -85,10 +85,13 @@ def generated(n: int, seed: int = 7) -> EvidenceBase:
 def synthetic_vectors(store: Store) -> None:
     """Unit vectors for generated documents (embedding 100k texts on 2 cores would take
     ~15 min); the query is still embedded by the real model, so search cost is real."""
-    from sqlalchemy import update
+    from sqlalchemy import bindparam, update
 
     from synovia.evidence.tables import SearchDoc
 
+    table = SearchDoc.__table__
+    stmt = update(table).where(table.c.doc_id == bindparam("b_id")).values(
+        vector=bindparam("b_vec"))
     rng = np.random.default_rng(1)
     with store.session() as s:
         ids = [r[0] for r in s.execute(SearchDoc.__table__.select().with_only_columns(
@@ -96,9 +99,8 @@ def synthetic_vectors(store: Store) -> None:
         for i in range(0, len(ids), 2000):
             vecs = rng.standard_normal((len(ids[i:i + 2000]), DIM)).astype(np.float32)
             vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
-            s.execute(update(SearchDoc.__table__), [
-                {"doc_id": d, "vector": v.tobytes()} for d, v in zip(ids[i:i + 2000], vecs,
-                                                                      strict=True)])
+            s.execute(stmt, [{"b_id": d, "b_vec": v.tobytes()}
+                             for d, v in zip(ids[i:i + 2000], vecs, strict=True)])
 
 
 def recall_at_10(store: Store, base: EvidenceBase, vocab: Vocabulary) -> dict:

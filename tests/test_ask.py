@@ -149,3 +149,14 @@ def test_clinician_mode_gives_effect_sizes(asker):
 def test_unknown_conversation_id_starts_a_new_one(asker):
     a = asker.ask("And for the hip?", "patient", "brand-new-id-123", save=False)
     assert a.conversation_id == "brand-new-id-123"
+
+
+def test_retrieval_labels_name_real_findings():
+    """The recall@10 labels used by bench/bench_ask.py must point at findings that exist."""
+    from synovia.evidence import KnownTerms, read_evidence
+    from tests.conftest import DATA
+
+    base, _ = read_evidence(DATA / "evidence", KnownTerms())
+    labelled = [q for q in QUESTIONS if q.get("relevant")]
+    assert len(labelled) >= 10
+    assert [r for q in labelled for r in q["relevant"] if r not in base.findings] == []

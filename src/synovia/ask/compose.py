@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from synovia.ask.answer import Answer, Option, Reference, Safety, Section, Understood
 from synovia.ask.understand import INJECTIONS, Understanding
 from synovia.evidence import EvidenceBase, Finding, PathwayStep, Source
-from synovia.grade import Grade, grade_option
+from synovia.grade import Grade, grade_option, plain_verdict
 from synovia.text.citations import cite, number_citations, strip_citations
 from synovia.text.readability import fk_grade
 from synovia.vocab import Vocabulary
@@ -29,12 +29,6 @@ DESIGN_LABEL = {
     "clinician": {"systematic-review": "systematic review/meta-analysis", "rct": "RCT",
                   "cohort": "cohort/non-randomised", "case-series": "case series",
                   "none": "no human studies"},
-}
-CERTAINTY_PLAIN = {
-    "high": "We are quite sure about this.",
-    "moderate": "We are fairly sure about this.",
-    "low": "We are not very sure: better studies could change this.",
-    "very-low": "We are very unsure: the evidence is weak.",
 }
 STATUS_PLAIN = {
     "approved": "approved", "cleared-device": "cleared as a device", "unapproved": "not approved",
@@ -119,18 +113,7 @@ def verdict(g: Grade, ctx: Context) -> str:
                 f"{DESIGN_LABEL['clinician'][g.best_human_evidence]} ({where}); "
                 f"direction {g.direction}")
         return text + (f"; guidelines: {stances}." if stances else ".")
-    if g.best_human_evidence == "none":
-        if g.preclinical:
-            return (f"{_cap(t)} has only been tested in animals for this, so we do not know "
-                    f"if it helps people.")
-        return f"We hold no studies in people of {t} for the {j}."
-    lead = {
-        "benefit": f"Studies suggest {t} may ease {j} symptoms.",
-        "no-difference": f"The best studies found little or no benefit from {t} for the {j}.",
-        "mixed": f"Studies of {t} for the {j} disagree: some found a benefit and some did not.",
-        "uncertain": f"It is unclear whether {t} helps the {j}.",
-    }[g.direction]
-    return f"{lead} {CERTAINTY_PLAIN[g.certainty]}"
+    return plain_verdict(g, t, j)
 
 
 def guideline_clause(g: Grade, ctx: Context) -> str:

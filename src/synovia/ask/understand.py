@@ -50,6 +50,7 @@ class Understanding:
     out_of_scope: list[str] = field(default_factory=list)
     mentions_oa: bool = False
     inherited: list[str] = field(default_factory=list)
+    profile_hints: dict = field(default_factory=dict)
 
     @property
     def urgent(self) -> bool:
@@ -73,13 +74,18 @@ def understand(question: str, vocab: Vocabulary, lexicon: Lexicon) -> Understand
                 u.treatments.append(m.id)
         elif m.kind == "joint" and m.id not in u.joints:
             u.joints.append(m.id)
+    if "image-guidance" in u.treatments and len(u.treatments) > 1:
+        # "an ultrasound-guided injection" qualifies how an injection is given: context, not
+        # an option of its own, when an injection is named too.
+        u.treatments.remove("image-guidance")
+        u.profile_hints["guidance"] = "image-guided"
     u.mentions_oa = bool(_OA.search(question)) and not _NOT_OA.search(question)
     u.intents = [rule.id for rule in lexicon.intents if rule.search(question)]
     if len(u.treatments) >= 2 and "compare" not in u.intents:
         u.intents.append("compare")
     u.red_flags = [rule.id for rule in lexicon.red_flags if rule.search(question)]
     u.out_of_scope = [rule.id for rule in lexicon.scope if rule.search(question)]
-    u.profile = _profile(question, tried)
+    u.profile = {**_profile(question, tried), **u.profile_hints}
     # A treatment only mentioned as already tried is context, not the subject, when
     # something else is asked about too.
     if tried and len(u.treatments) > len(set(tried)):

@@ -500,24 +500,25 @@ class Judge:
             return [[] for _ in claims]
         vectors = self.encoder.encode([c.sentence.text for c in claims])
         scores = vectors @ matrix.T
+        # Which rows are about which treatment, and whose source each row is (built once).
+        by_treatment: dict[str, list[int]] = {}
+        row_source: list[str | None] = []
+        for i, doc_id in enumerate(ids):
+            kind, rid = doc_id.split(":", 1)
+            record = getattr(self.base, kind, {}).get(rid)
+            row_source.append(getattr(record, "source", None) if record is not None else None)
+            if record is None:
+                continue
+            for t in (getattr(record, "treatments", None) or [getattr(record, "treatment", None)]):
+                by_treatment.setdefault(t, []).append(i)
         out = []
         for claim, row in zip(claims, scores, strict=True):
-            allowed = []
-            for i, doc_id in enumerate(ids):
-                kind, rid = doc_id.split(":", 1)
-                record = getattr(self.base, kind, {}).get(rid)
-                if record is None:
-                    continue
-                treatments = set(getattr(record, "treatments", None) or
-                                 [getattr(record, "treatment", None)])
-                if treatments & claim.terms.treatments:
-                    src = getattr(record, "source", None)
-                    if src:
-                        allowed.append((src, float(row[i])))
-            allowed.sort(key=lambda x: -x[1])
+            rows = sorted({i for t in claim.terms.treatments for i in by_treatment.get(t, [])})
             seen: dict[str, float] = {}
-            for src, score in allowed:
-                seen.setdefault(src, score)
+            for i in sorted(rows, key=lambda i: -row[i]):
+                src = row_source[i]
+                if src:
+                    seen.setdefault(src, float(row[i]))
             out.append(list(seen.items()))
         return out
 

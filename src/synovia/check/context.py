@@ -31,6 +31,7 @@ class ArticleContext:
     def __init__(self, doc: Document, base: EvidenceBase, vocab: Vocabulary, lexicon: Lexicon):
         self.doc, self.base, self.vocab, self.lexicon = doc, base, vocab, lexicon
         self._sentence_cache: dict[int, Terms] = {}
+        self._own_cache: dict[str, Terms] = {}
         self._source_terms = _source_terms(base)
         t_count: Counter[str] = Counter()
         j_count: Counter[str] = Counter()
@@ -59,6 +60,14 @@ class ArticleContext:
         self.treatment_counts = t_count
 
     def own_terms(self, text: str) -> Terms:
+        """The terms a text names itself (memoised: claims ask about the same sentence often)."""
+        cached = self._own_cache.get(text)
+        if cached is None:
+            cached = self._own_cache[text] = self._find_terms(text)
+        return Terms(set(cached.treatments), set(cached.joints), set(cached.conditions),
+                     set(cached.bodies), cached.route)
+
+    def _find_terms(self, text: str) -> Terms:
         terms = Terms()
         for m in self.vocab.find(text, fuzzy=False):
             if m.kind == "treatment":

@@ -10,15 +10,9 @@ from dataclasses import dataclass, field
 from synovia.directory.model import TRANSPARENCY, Listing
 from synovia.directory.terms import DirectoryTerms
 from synovia.evidence import EvidenceBase
-from synovia.grade import Grade, grade_option
+from synovia.grade import Grade, grade_option, plain_verdict
 from synovia.vocab import Lexicon, Vocabulary
 
-CERTAINTY_PLAIN = {
-    "high": "We are quite sure about this.",
-    "moderate": "We are fairly sure about this.",
-    "low": "We are not very sure: better studies could change this.",
-    "very-low": "We are very unsure: the evidence is weak.",
-}
 STATUS_PLAIN = {
     "approved": "approved", "cleared-device": "cleared as a device", "unapproved": "not approved",
     "investigational": "only allowed in research", "off-label": "used off-label",
@@ -82,23 +76,8 @@ class Briefing:
 
 
 def verdict_sentence(g: Grade, treatment_label: str, joint_label: str) -> str:
-    """One plain sentence from a grade: what the best human evidence shows, and how sure."""
-    t = treatment_label[:1].lower() + treatment_label[1:] if not treatment_label[1:2].isupper() \
-        else treatment_label
-    if g.best_human_evidence == "none":
-        if g.preclinical:
-            return (f"{treatment_label} has only been tested in animals or the laboratory for "
-                    f"this, so we do not know whether it helps people's {joint_label}.")
-        return f"We hold no studies in people of {t} for the {joint_label}."
-    lead = {
-        "benefit": f"Studies suggest {t} may ease {joint_label} symptoms.",
-        "no-difference": f"The best studies found little or no benefit from {t} for the "
-                         f"{joint_label}.",
-        "mixed": f"Studies of {t} for the {joint_label} disagree: some found a benefit and "
-                 "some did not.",
-        "uncertain": f"It is unclear whether {t} helps the {joint_label}.",
-    }[g.direction]
-    return f"{lead} {CERTAINTY_PLAIN[g.certainty]}"
+    """One plain sentence from a grade (the same wording the answers use)."""
+    return plain_verdict(g, treatment_label, joint_label)
 
 
 def guideline_sentence(g: Grade) -> str:

@@ -7,6 +7,7 @@ The checker and the answers both call `grade_option()`: one truth."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from synovia.evidence import (
@@ -60,7 +61,9 @@ class Grade:
     other: list[Finding] = field(default_factory=list)
     stances: list[Stance] = field(default_factory=list)
     regulatory: list[RegulatoryStatus] = field(default_factory=list)
-    direction: str = "uncertain"  # the body's overall direction for efficacy
+    direction: str = "uncertain"  # benefit | no-difference | mixed | comparable | uncertain
+    # for "comparable": (direction, active comparator) pairs from head-to-head studies
+    comparisons: list[tuple[str, str]] = field(default_factory=list)
     conflict: bool = False  # trials lean to benefit while guidelines advise against (or v.v.)
 
     @property
@@ -79,6 +82,15 @@ class Grade:
         ids = [f.source for f in self.efficacy + self.preclinical]
         ids += [s.source.id for s in self.stances] + [r.source for r in self.regulatory]
         return list(dict.fromkeys(ids))
+
+
+_INACTIVE = re.compile(r"placebo|saline|sham|control|baseline|untreated|usual care|standard care|"
+                       r"no treatment|no injection|without", re.I)
+
+
+def _active_comparator(f: Finding) -> bool:
+    """Compared with another active treatment (not placebo, sham, usual care or baseline)."""
+    return bool(f.comparator) and not _INACTIVE.search(f.comparator or "")
 
 
 def _joint_match(joints: list[str], joint: str | None) -> bool:
@@ -106,6 +118,9 @@ def grade_option(base: EvidenceBase, treatment: str, joint: str | None,
         if f.outcome not in EFFICACY:
             if _joint_match(f.joints, joint):
                 g.other.append(f)
+            continue
+        if len(f.treatments) > 1 and f.treatments[0] != treatment:
+            g.other.append(f)  # T is the comparator here: the direction speaks for another
             continue
         if src.kind == "preclinical" or src.population.species != "human":
             g.preclinical.append(f)
@@ -181,10 +196,38 @@ def _rate(g: Grade, base: EvidenceBase) -> None:
         g.reasons.append("rated down: the key records are not yet verified against the source")
     g.certainty = LEVELS[max(level, 0)]
 
-    votes = [f.direction for f in best_findings]
-    benefit, none_ = votes.count("benefit"), votes.count("no-difference") + votes.count("harm")
-    g.direction = ("benefit" if benefit > none_ else "no-difference" if none_ > benefit
-                   else "mixed" if benefit else "uncertain")
+    # One vote per source (its own majority), so a review reported as five findings does not
+    # outvote a review reported as one; sources that disagree make the body "mixed".
+    controlled = [f for f in best_findings if not _active_comparator(f)]
+    by_source: dict[str, list[str]] = {}
+    for f in controlled:
+        by_source.setdefault(f.source, []).append(f.direction)
+    if not controlled:
+        # Only head-to-head trials against another active treatment: "about as good as".
+        per_comparator: dict[str, set[str]] = {}
+        for f in best_findings:
+            if f.direction in ("benefit", "no-difference", "harm") and f.comparator:
+                per_comparator.setdefault(f.comparator, set()).add(f.direction)
+        # A comparator with mixed results (a subgroup favoured one side) reads as "about as
+        # well as": the cautious reading of the primary result.
+        g.comparisons = [(d.pop() if len(d) == 1 else "no-difference", c)
+                         for c, d in per_comparator.items()]
+        g.direction = "comparable" if g.comparisons else "uncertain"
+        if g.comparisons and g.certainty != LEVELS[0]:
+            g.certainty = LEVELS[LEVELS.index(g.certainty) - 1]
+            g.reasons.append("rated down for indirectness: only head-to-head comparisons with "
+                             "other active treatments, none with placebo")
+        g.conflict = False
+        return
+    votes = []
+    for directions_of in by_source.values():
+        b = directions_of.count("benefit")
+        n = directions_of.count("no-difference") + directions_of.count("harm")
+        votes.append("benefit" if b > n else "no-difference" if n > b else
+                     "mixed" if b else "uncertain")
+    benefit, none_ = votes.count("benefit"), votes.count("no-difference")
+    g.direction = ("mixed" if (benefit and none_) or "mixed" in votes else
+                   "benefit" if benefit else "no-difference" if none_ else "uncertain")
     g.conflict = (g.direction in ("benefit", "mixed") and bool(g.against)) or (
         g.direction == "no-difference" and bool(g.for_))
     if g.conflict:

