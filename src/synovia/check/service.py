@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -13,6 +13,7 @@ from synovia.check.parse import Document, parse
 from synovia.check.quality import discern, omissions
 from synovia.check.report import ClaimOut, Quality, Report
 from synovia.evidence import Store
+from synovia.search import VectorIndex
 from synovia.search.embed import DIM
 from synovia.vocab import Lexicon, Vocabulary
 
@@ -23,6 +24,11 @@ class Checker:
     vocab: Vocabulary
     lexicon: Lexicon
     use_vectors: bool = True
+    _index: VectorIndex = field(init=False, repr=False)
+    _claimable: tuple | None = field(default=None, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._index = VectorIndex(self.store)
 
     @classmethod
     def from_platform(cls, syn, use_vectors: bool = True) -> Checker:
@@ -31,14 +37,16 @@ class Checker:
         return cls(syn.store, syn.vocab, cached_lexicon(syn.settings.lexicon_dir), use_vectors)
 
     def _vectors(self) -> tuple[list[str], np.ndarray] | None:
+        """Vectors of findings, recommendations and regulatory records, kept in memory until
+        the search index changes."""
         if not self.use_vectors:
             return None
-        ids, vecs = [], []
-        for doc_id, status, blob in self.store.search_vectors():
-            if blob and status == "accepted" and not doc_id.startswith(("sources:", "pathway:")):
-                ids.append(doc_id)
-                vecs.append(np.frombuffer(blob, dtype=np.float32))
-        return ids, (np.vstack(vecs) if vecs else np.zeros((0, DIM), dtype=np.float32))
+        key, ids, matrix = self._index.snapshot()
+        if self._claimable is None or self._claimable[0] != key:
+            keep = [i for i, d in enumerate(ids) if not d.startswith(("sources:", "pathway:"))]
+            rows = matrix[keep] if keep else np.zeros((0, DIM), dtype=np.float32)
+            self._claimable = (key, [ids[i] for i in keep], rows)
+        return self._claimable[1], self._claimable[2]
 
     def check(self, raw: bytes | str, fmt: str = "auto") -> tuple[Report, Document]:
         doc = parse(raw, fmt)

@@ -387,6 +387,14 @@ class Store:
                         text("INSERT INTO search_fts(doc_id, text) VALUES (:doc_id, :text)"),
                         [{"doc_id": d["doc_id"], "text": d["text"]} for d in chunk])
 
+    def search_fingerprint(self) -> tuple:
+        """Changes whenever the search documents do: lets callers keep vectors in memory
+        instead of reading every blob on each query."""
+        with self.reading() as session:
+            return tuple(session.execute(select(
+                func.count(), func.min(SearchDoc.doc_id), func.max(SearchDoc.doc_id),
+                func.sum(func.length(SearchDoc.vector)))).one())
+
     def search_vectors(self) -> list[tuple[str, str, bytes | None]]:
         with self.reading() as session:
             return list(session.execute(

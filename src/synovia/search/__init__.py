@@ -2,6 +2,7 @@
 
 from synovia.search.embed import Encoder, get_encoder
 from synovia.search.index import build_documents, reindex
-from synovia.search.retrieve import Hit, Retriever, fuse
+from synovia.search.retrieve import Hit, Retriever, VectorIndex, fuse
 
-__all__ = ["Encoder", "Hit", "Retriever", "build_documents", "fuse", "get_encoder", "reindex"]
+__all__ = ["Encoder", "Hit", "Retriever", "VectorIndex", "build_documents", "fuse", "get_encoder",
+           "reindex"]

@@ -39,11 +39,10 @@ class VectorIndex:
         self._key: tuple | None = None
 
     def _refresh(self) -> None:
-        rows = self.store.search_vectors()
-        key = (len(rows), rows[0][0] if rows else None, rows[-1][0] if rows else None,
-               hash(tuple(r[0] for r in rows[:: max(1, len(rows) // 50)])))
+        key = self.store.search_fingerprint()
         if key == self._key:
             return
+        rows = self.store.search_vectors()
         ids, vecs = [], []
         for doc_id, status, blob in rows:
             if blob and status == "accepted":
@@ -52,6 +51,12 @@ class VectorIndex:
         self._ids = ids
         self._matrix = np.vstack(vecs) if vecs else np.zeros((0, DIM), dtype=np.float32)
         self._key = key
+
+    def snapshot(self) -> tuple[tuple, list[str], np.ndarray]:
+        """(fingerprint, ids, matrix) as of now: one read of the vectors per index change."""
+        with self._lock:
+            self._refresh()
+            return self._key, self._ids, self._matrix
 
     def search(self, vector: np.ndarray, limit: int = 50) -> list[tuple[str, float]]:
         with self._lock:
