@@ -166,13 +166,20 @@ class Judge:
         return [self.grade(t, j) for t in sorted(claim.terms.treatments) for j in joints[:2]]
 
     def judge_all(self, claims: list[Claim]) -> list[Claim]:
-        similarities = self._similarities(claims)
-        for claim, sims in zip(claims, similarities, strict=True):
-            self.judge(claim, sims)
+        """Rules first; only the claims they leave open are embedded and compared with the
+        evidence (the model is the slow part)."""
+        pending = [c for c in claims if not self.judge_by_rules(c)]
+        for claim, sims in zip(pending, self._similarities(pending), strict=True):
+            self.judge_by_evidence(claim, sims)
         return [c for c in claims if c.verdict]
 
-    # -- one claim -------------------------------------------------------------------------
     def judge(self, claim: Claim, sims: list[tuple[str, float]]) -> None:
+        if not self.judge_by_rules(claim):
+            self.judge_by_evidence(claim, sims)
+
+    # -- one claim -------------------------------------------------------------------------
+    def judge_by_rules(self, claim: Claim) -> bool:
+        """Contradictions, misdescriptions and overstatement: True when one decided it."""
         text = claim.sentence.text
         lex = self.ctx.lexicon
         grades = self.grades_for(claim)
@@ -181,7 +188,7 @@ class Judge:
         for check in (self._misdated, self._regulatory, self._safety, self._guideline,
                       self._misdescribed):
             if check(claim, grades):
-                return
+                return True
         for h, m in lex.hype_in(text):
             if lex.negated(text, m.start()):
                 continue
@@ -190,9 +197,14 @@ class Judge:
             claim.reason = (f"says '{m.group(0)}': {h.why} The evidence for "
                             f"{self._subject(claim)} is {best} certainty.").replace("..", ".")
             claim.evidence = self._grade_ids(grades)
-            return
-        if self._unhedged_efficacy(claim, grades):
-            return
+            return True
+        return self._unhedged_efficacy(claim, grades)
+
+    def judge_by_evidence(self, claim: Claim, sims: list[tuple[str, float]]) -> None:
+        """Support: cited and consistent, or close to a finding; else unsupported or unjudged."""
+        text = claim.sentence.text
+        lex = self.ctx.lexicon
+        cited_refs = [self.resolved[n] for n in claim.sentence.markers if n in self.resolved]
         support = [rid for rid, score in sims if score >= SUPPORT_SIMILARITY]
         if claim.terms.route == "intravenous":
             claim.verdict = "unsupported"
