@@ -391,9 +391,10 @@ class Store:
         """Changes whenever the search documents do: lets callers keep vectors in memory
         instead of reading every blob on each query."""
         with self.reading() as session:
-            return tuple(session.execute(select(
-                func.count(), func.min(SearchDoc.doc_id), func.max(SearchDoc.doc_id),
-                func.sum(func.length(SearchDoc.vector)))).one())
+            docs = session.execute(select(
+                func.count(), func.min(SearchDoc.doc_id), func.max(SearchDoc.doc_id))).one()
+            last_load = session.scalar(select(func.max(EvidenceChange.id)))
+            return (*docs, last_load)
 
     def search_vectors(self) -> list[tuple[str, str, bytes | None]]:
         with self.reading() as session:
@@ -431,7 +432,12 @@ def _query_terms(query: str) -> list[str]:
     return [w for w in words if len(w) > 1 and w not in _STOP][:40]
 
 
-_STOP = set(
+#: Words nearly every document holds: they cost a full scan and rank nothing (the treatments
+#: and joints a question names are filtered on separately).
+_DOMAIN_STOP = {"injection", "injections", "injected", "shot", "shots", "jab", "jabs", "arthritis",
+                "osteoarthritis", "oa", "help", "helps", "work", "works", "good", "treatment",
+                "treatments", "therapy", "evidence", "worth", "try", "get", "any", "about"}
+_STOP = _DOMAIN_STOP | set(
     ["a", "an", "and", "are", "as", "at", "be", "but", "by", "can", "do", "does", "did", "for",
      "from", "has", "have", "how", "i", "if", "in", "into", "is", "it", "its", "me", "my", "of",
      "on", "or", "our", "should", "so", "than", "that", "the", "their", "them", "then", "there",
