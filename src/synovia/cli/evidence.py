@@ -174,3 +174,5 @@ def show(record_id: str = typer.Argument(..., help="Any record id."),
     for key, value in data.items():
         if value not in (None, [], {}):
             console.print(f"  [cyan]{key}[/cyan]: {value}")
+
+from synovia.cli import literature  # noqa: E402,F401  (registers import/export/review)

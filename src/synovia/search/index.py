@@ -44,8 +44,9 @@ def build_documents(base: EvidenceBase, vocab: Vocabulary | None) -> list[dict]:
 
 def reindex(store: Store, vocab: Vocabulary | None, with_vectors: bool = True,
             progress: Callable[[int], None] | None = None) -> int:
-    """Rebuild keyword and vector indexes from the store's current evidence."""
-    base = store.evidence(include_unreviewed=True)
+    """Rebuild keyword and vector indexes from the store's current evidence. Only accepted
+    records: unreviewed imports (possibly millions) live in the literature index instead."""
+    base = store.evidence()
     docs = build_documents(base, vocab)
     if with_vectors and docs:
         encoder = get_encoder()

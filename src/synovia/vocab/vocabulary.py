@@ -211,10 +211,11 @@ class Vocabulary:
 
 #: Everyday words one or two letters away from a term ("should" ~ "shoulder", "kneel" ~ "knee"):
 #: never read as a misspelling.
-COMMON_WORDS = frozenset("""
-should would could shoulders' kneel kneeling knew known hippo hippie ships chips whips tips
-steer stereo stored storied plasma's places plates platter hyper hello heels heals
-""".split())
+COMMON_WORDS = frozenset({
+    "should", "would", "could", "shoulders'", "kneel", "kneeling", "knew", "known", "hippo",
+    "hippie", "ships", "chips", "whips", "tips", "steer", "stereo", "stored", "storied",
+    "plasma's", "places", "plates", "platter", "hyper", "hello", "heels", "heals",
+})
 
 
 def _cutoff(chunk: str) -> float:
