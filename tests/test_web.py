@@ -256,3 +256,22 @@ def test_evidence_change_flags_published_article(client, web_db, tmp_path):
     dash = client.get("/dashboard")
     assert "Needs re-review" in dash.text
     assert v.version.title[:20] in dash.text.split("Needs re-review", 1)[1]
+
+
+def test_dashboard_lists_imported_literature_for_review(client, web_db, tmp_path):
+    from tests.conftest import run_cli
+
+    ris = tmp_path / "new.ris"
+    ris.write_text("TY  - JOUR\nTI  - A pilot trial of platelet-rich plasma for hip "
+                   "osteoarthritis\nAU  - Example, Ann\nPY  - 2024\nJO  - Test Journal\n"
+                   "DO  - 10.5555/synovia.test.2024.1\nAB  - Forty adults were randomised to "
+                   "PRP or saline.\nER  - \n")
+    result = run_cli("evidence", "import", str(ris), env={"SYNOVIA_DATABASE_URL": web_db})
+    assert result.returncode == 0, result.stderr
+    make_user(web_db, "reviewer")
+    login(client, "reviewer@example.org")
+    page = client.get("/dashboard")
+    assert "Imported literature waiting for review (" in page.text
+    assert "waiting for review (1)" in page.text
+    assert "A pilot trial of platelet-rich plasma for hip osteoarthritis" in page.text
+    assert "synovia evidence review accept" in page.text

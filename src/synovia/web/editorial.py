@@ -73,9 +73,13 @@ def logout(request: Request, csrf_token: str | None = Form(None)):
 @router.get("/dashboard", response_class=HTMLResponse)
 def dashboard_page(request: Request):
     user = require_user(request, *STAFF)
-    store = app_state(request).syn.store
+    st = app_state(request)
+    store = st.syn.store
+    from synovia.literature import ReviewQueue
+
+    waiting, imported = ReviewQueue(store, st.syn.vocab, with_vectors=False).pending(limit=20)
     return page(request, "dashboard.html", board=dashboard(store), me=user,
-                audit=audit_log(store, limit=30))
+                audit=audit_log(store, limit=30), waiting=waiting, imported=imported)
 
 
 @router.get("/editor/new", response_class=HTMLResponse)
