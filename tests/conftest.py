@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -223,3 +224,58 @@ def edit_record_citing(folder: Path, source_id: str) -> str:
                         path.write_text("".join(lines))
                         return path.name
     raise AssertionError(f"no record cites {source_id}")
+
+
+# -- the browser tests' shared parts ------------------------------------------------------------
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+@contextlib.contextmanager
+def serve_app(url: str) -> Iterator[str]:
+    """The web app on `url`'s database, served by uvicorn in a thread on a free port."""
+    import socket
+    import threading
+    import time
+
+    import uvicorn
+
+    from synovia.web.app import create_app
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    srv = uvicorn.Server(uvicorn.Config(create_app(make_platform(url)), host="127.0.0.1",
+                                        port=port, log_level="warning"))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    for _ in range(200):
+        if srv.started:
+            break
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        srv.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright (it cannot download browsers here)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run"])
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context()
+    pg = context.new_page()
+    pg.set_default_timeout(60000)
+    yield pg
+    context.close()

@@ -5,68 +5,28 @@ from __future__ import annotations
 
 import json
 import re
-import socket
-import threading
-import time
-from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, edit_record_citing, make_platform, make_user, run_cli
+from tests.conftest import (
+    CHROMIUM,
+    ROOT,
+    edit_record_citing,
+    make_user,
+    run_cli,
+    serve_app,
+)
 
-CHROMIUM = Path("/usr/bin/chromium")
 AXE = ROOT / "build" / "npm" / "node_modules" / "axe-core" / "axe.min.js"
 pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium not installed "
                                  "(make test installs it)")]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def server(web_db):
-    import uvicorn
-
-    from synovia.web.app import create_app
-
-    port = _free_port()
-    config = uvicorn.Config(create_app(make_platform(web_db)), host="127.0.0.1", port=port,
-                            log_level="warning")
-    srv = uvicorn.Server(config)
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    for _ in range(100):
-        if srv.started:
-            break
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", web_db
-    srv.should_exit = True
-    thread.join(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run"])
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context()
-    pg = context.new_page()
-    pg.set_default_timeout(60000)
-    yield pg
-    context.close()
+    with serve_app(web_db) as url:
+        yield url, web_db
 
 
 def ask(page, question: str, clinician: bool = False) -> None:

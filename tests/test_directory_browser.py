@@ -5,35 +5,23 @@ send one with consent, and find it in the admin list."""
 from __future__ import annotations
 
 import re
-import socket
-import threading
-import time
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import DATA, make_platform, make_user
+from tests.conftest import CHROMIUM, DATA, make_user, serve_app
 
-CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium not installed "
                                  "(make test installs it)")]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def server(tmp_path, vocab, monkeypatch):
     """The app on a SQLite file holding the shipped evidence and the sample directory."""
-    import uvicorn
 
     from synovia.directory import Directory
     from synovia.evidence import KnownTerms, Store, read_evidence
-    from synovia.web.app import create_app
 
     monkeypatch.delenv("SYNOVIA_SMTP_HOST", raising=False)
     url = f"sqlite:///{tmp_path / 'browser.sqlite'}"
@@ -47,39 +35,8 @@ def server(tmp_path, vocab, monkeypatch):
                                                        "sample_listings.csv")
     store.dispose()
     make_user(url, "admin")
-    port = _free_port()
-    srv = uvicorn.Server(uvicorn.Config(create_app(make_platform(url)), host="127.0.0.1",
-                                        port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    for _ in range(200):
-        if srv.started:
-            break
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run"])
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context()
-    pg = context.new_page()
-    pg.set_default_timeout(20000)
-    yield pg
-    context.close()
+    with serve_app(url) as base_url:
+        yield base_url
 
 
 def test_find_read_enquire_and_admin_sees_it(server, page):
