@@ -299,7 +299,9 @@ def _sections(u: Understanding, grades: list[Grade], ctx: Context) -> list[tuple
         lines = []
         for g in conflicts:
             trial = next(iter(_rank_findings(g.efficacy, ctx)), None)
-            stance = next((s for s in g.against + g.for_
+            # The guideline on the other side from the trials: against a benefit, for a null.
+            other_side = g.for_ if g.direction == "no-difference" else g.against
+            stance = next((s for s in other_side
                            if ctx.shown(s.recommendation.verification)), None)
             if trial and stance:
                 lines.append(
