@@ -162,7 +162,10 @@ def show(r: dict) -> None:
 
 
 def main(sizes: list[int] | None = None, which: list[str] | None = None) -> list[dict]:
-    sizes = sizes or SIZES
+    """Every size on every engine; SYNOVIA_BENCH_LITERATURE_SIZES=10000,100000 trims a run
+    (the 1M steps take about 25 minutes each on the 2-core machine)."""
+    env = os.environ.get("SYNOVIA_BENCH_LITERATURE_SIZES")
+    sizes = sizes or ([int(s) for s in env.split(",")] if env else SIZES)
     results = []
     for engine in which or engines():
         for n in sizes:

@@ -67,7 +67,7 @@ def load(
     total = sum(base.counts().values())
     try:
         syn.store.upgrade()
-        before = syn.store.evidence(include_unreviewed=True)
+        before = syn.store.evidence()  # curated records are always accepted
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                       console=console, transient=True) as bar:
             task = bar.add_task("loading evidence", total=total)

@@ -36,20 +36,24 @@ class LiteratureIndex:
         self.use_vectors = use_vectors
 
     def embed_pending(self, progress: Callable[[int], None] | None = None,
-                      batch: int = 256) -> int:
-        """Embed every imported record whose vector is missing or stale; returns how many."""
+                      batch: int = 256, flush: int = 4096) -> int:
+        """Embed every imported record whose vector is missing or stale; returns how many.
+        Vectors are written every `flush` records: each write rewrites the index file."""
         done = 0
         encoder = get_encoder()
         while True:
-            rows = self.records.pending_vectors(batch)
+            rows = self.records.pending_vectors(flush)
             if not rows:
                 return done
             keys = np.array([k for k, _ in rows], dtype=np.uint64)
-            self.vectors.add(keys, encoder.encode([t for _, t in rows]))
+            parts = []
+            for i in range(0, len(rows), batch):
+                parts.append(encoder.encode([t for _, t in rows[i:i + batch]]))
+                if progress:
+                    progress(len(rows[i:i + batch]))
+            self.vectors.add(keys, np.vstack(parts))
             self.records.mark_embedded(keys.tolist())
             done += len(rows)
-            if progress:
-                progress(len(rows))
 
     def add_vectors(self, keys: np.ndarray, vectors: np.ndarray) -> None:
         """Vectors computed elsewhere (the benchmark's synthetic ones): stored, marked done."""
