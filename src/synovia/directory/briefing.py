@@ -19,7 +19,7 @@ STATUS_PLAIN = {
     "ce-marked": "CE-marked", "unknown": "status unknown",
 }
 MAX_QUESTIONS = 8
-SHOWN_TAGS = ("verified", "secondary")
+SHOWN_TAGS = ("verified",)  # the product rule: only verified facts reach patients unreviewed
 
 
 @dataclass
@@ -102,9 +102,8 @@ def treatment_evidence(base: EvidenceBase, vocab: Vocabulary, treatment: str,
         out.verdicts.append(JointVerdict(joint, joint_label if joint else "any joint",
                                          g.certainty, verdict_sentence(g, label, joint_label),
                                          guideline_sentence(g), list(g.reasons)))
-    # A status checked against its source, or (labelled) against a secondary one, is shown:
-    # before booking, "not approved" matters too much to hide. Memory-only and unverified
-    # records are not: their jurisdiction is named as not yet checked.
+    # Only a status checked against its own source is shown to patients; any other record's
+    # jurisdiction is named as "no checked statement yet" (so its absence is visible).
     records = grade_option(base, treatment, None).regulatory
     shown = [r for r in records if r.verification in SHOWN_TAGS]
     for r in shown:
