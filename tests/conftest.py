@@ -279,3 +279,11 @@ def page(browser):
     pg.set_default_timeout(60000)
     yield pg
     context.close()
+
+
+def axe_violations(page, script: str) -> list[str]:
+    """Serious or critical axe-core violations on the page now shown (the context must bypass
+    our CSP so the test can inject axe; the pages themselves are unchanged)."""
+    page.add_script_tag(content=script)
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [v["id"] for v in result["violations"] if v["impact"] in ("serious", "critical")]

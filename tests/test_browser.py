@@ -11,6 +11,7 @@ import pytest
 from tests.conftest import (
     CHROMIUM,
     ROOT,
+    axe_violations,
     edit_record_citing,
     make_user,
     run_cli,
@@ -201,9 +202,7 @@ def test_public_pages_have_no_serious_accessibility_violations(server, browser):
             ask(page, "Does PRP help knee arthritis?")
         else:
             page.goto(url + path)
-        page.add_script_tag(content=script)
-        result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-        bad = [v["id"] for v in result["violations"] if v["impact"] in ("serious", "critical")]
+        bad = axe_violations(page, script)
         if bad:
             problems[path] = bad
     context.close()

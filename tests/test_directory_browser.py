@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CHROMIUM, DATA, make_user, serve_app
+from tests.conftest import CHROMIUM, DATA, axe_violations, make_user, serve_app
 
 pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium not installed "
@@ -109,9 +109,7 @@ def test_directory_pages_have_no_serious_accessibility_violations(server, browse
     problems = {}
     for path in ("/directory?near=LS6&treatment=prp", "/directory/example-keswick"):
         page.goto(server + path)
-        page.add_script_tag(content=script)
-        result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-        bad = [v["id"] for v in result["violations"] if v["impact"] in ("serious", "critical")]
+        bad = axe_violations(page, script)
         if bad:
             problems[path] = bad
     context.close()
