@@ -24,4 +24,5 @@ class Synovia:
         return load_vocabulary(self.settings.vocab_file)
 
     def known_terms(self) -> KnownTerms:
-        return KnownTerms(treatments=self.vocab.treatment_ids, joints=self.vocab.joint_ids)
+        return KnownTerms(treatments=self.vocab.treatment_ids, joints=self.vocab.joint_ids,
+                          outcomes=self.vocab.ids("outcome"), contexts=self.vocab.ids("context"))

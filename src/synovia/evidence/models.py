@@ -14,10 +14,8 @@ SourceKind = Literal[
     "preclinical", "narrative-review", "regulatory", "other",
 ]
 Verification = Literal["verified", "secondary", "memory", "unverified"]
-Outcome = Literal[
-    "pain", "function", "structure", "safety", "regulatory", "recommendation",
-    "cost", "procedure", "duration", "other",
-]
+#: Outcome ids live in data/vocab.yaml (`outcomes`); the validator checks them against it.
+Outcome = str
 Direction = Literal["benefit", "no-difference", "harm", "uncertain"]
 Certainty = Literal["high", "moderate", "low", "very-low"]
 RecDirection = Literal["for", "against", "only-with-special-arrangements", "not-addressed"]
@@ -165,6 +163,11 @@ class Finding(Record):
     treatments: list[str] = Field(default_factory=list)
     joints: list[str] = Field(default_factory=list)
     outcome: Outcome
+    #: Situations the finding speaks to (ids of `contexts` in data/vocab.yaml): a finding about
+    #: blood sugar after a steroid injection carries `diabetes`.
+    context: list[str] = Field(default_factory=list)
+    #: For cost, access and other place-bound facts: the jurisdiction it holds in (UK, US, EU).
+    jurisdiction: str | None = None
     comparator: str | None = None
     direction: Direction
     effect: Effect | None = None

@@ -38,6 +38,8 @@ class KnownTerms:
 
     treatments: set[str] = field(default_factory=set)
     joints: set[str] = field(default_factory=set)
+    outcomes: set[str] = field(default_factory=set)
+    contexts: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -123,6 +125,15 @@ def _check_vocab(loc: _Located, terms: KnownTerms) -> Iterable[Problem]:
                 key = ("joints" if "joints" in loc.raw
                        else ("joint" if "joint" in loc.raw else "population"))
                 yield Problem(loc.path, line_of(loc.raw, key), f"{rec.id}: unknown joint id {j!r}")
+    if isinstance(rec, Finding):
+        if terms.outcomes and rec.outcome not in terms.outcomes:
+            yield Problem(loc.path, line_of(loc.raw, "outcome"),
+                          f"{rec.id}: unknown outcome id {rec.outcome!r}")
+        if terms.contexts:
+            for c in rec.context:
+                if c not in terms.contexts:
+                    yield Problem(loc.path, line_of(loc.raw, "context"),
+                                  f"{rec.id}: unknown context id {c!r}")
 
 
 def read_evidence(folder: Path,

@@ -13,7 +13,7 @@ import yaml
 from rapidfuzz import fuzz, process
 
 TERM_FIELDS = ("synonyms", "lay_terms", "brands", "drugs", "abbreviations", "misspellings")
-KINDS = ("treatments", "joints", "outcomes", "source_kinds")
+KINDS = ("treatments", "joints", "outcomes", "source_kinds", "contexts")
 
 
 class VocabularyError(ValueError):
@@ -22,7 +22,7 @@ class VocabularyError(ValueError):
 
 @dataclass(frozen=True)
 class Term:
-    kind: str  # treatment | joint | outcome | source_kind
+    kind: str  # treatment | joint | outcome | source_kind | context
     id: str
     label: str
     clinician_label: str
