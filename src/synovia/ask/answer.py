@@ -8,10 +8,16 @@ from pydantic import BaseModel, Field
 
 
 class Understood(BaseModel):
+    """What the question was read as. `intents` repeats `facets` for older clients."""
+
     treatments: list[str] = Field(default_factory=list)
     joints: list[str] = Field(default_factory=list)
     intents: list[str] = Field(default_factory=list)
+    facets: list[str] = Field(default_factory=list)
     profile: dict = Field(default_factory=dict)
+    context: list[str] = Field(default_factory=list)  # situation ids the answer used
+    not_held: list[str] = Field(default_factory=list)  # therapies named we hold nothing on
+    jurisdiction: str | None = None
     inherited: list[str] = Field(default_factory=list)
 
 
@@ -52,6 +58,11 @@ class Reference(BaseModel):
     doi: str | None = None
     url: str | None = None
     verification: str
+    authors: str | None = None
+    organisation: str | None = None
+    journal: str | None = None
+    pmid: str | None = None
+    citation: str = ""  # the reference as one reads it: authors. Title. Journal. Year. Link
 
 
 class Answer(BaseModel):
@@ -62,6 +73,7 @@ class Answer(BaseModel):
     in_scope: bool
     safety: Safety
     summary: str
+    key_points: list[str] = Field(default_factory=list)
     sections: list[Section]
     options: list[Option]
     references: list[Reference]

@@ -1,43 +1,29 @@
-"""Compose a balanced, cited answer from graded evidence.
+"""Compose the answer to the question that was asked: the facet asked first (how long, how
+many, cost, with my diabetes, before my operation ...), every option named, the person's
+situation, honest about joints and about what we do not hold.
 
 Composers write citation placeholders only (`cite(source_id)`); `number_citations()` numbers
-them once, at the end, for the whole answer. Patients see verified records only; clinicians
-also see records checked against a secondary source, labelled as such. Memory-only and
-unverified records never appear in an answer: they wait for human review."""
+them once, at the end, for the whole answer. Every sentence shown comes from an evidence record
+or from the frame words in data/lexicon/answer.yaml; what a patient sees (and every verdict
+behind it) rests only on records a patient may see (grade.visibility)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 from synovia.ask.answer import Answer, Option, Reference, Safety, Section, Understood
-from synovia.ask.understand import INJECTIONS, Understanding
-from synovia.evidence import EvidenceBase, Finding, PathwayStep, Source
-from synovia.grade import Grade, grade_option, plain_verdict
+from synovia.ask.select import Pick, Selector
+from synovia.ask.understand import ANSWERED, Understanding
+from synovia.evidence import EvidenceBase, PathwayStep, Source
+from synovia.grade import Grade, grade_option, other_joints, plain_verdict, visible
 from synovia.text.citations import cite, number_citations, strip_citations
 from synovia.text.readability import fk_grade
 from synovia.vocab import Vocabulary
 from synovia.vocab.lexicon import Lexicon
 
-DISCLAIMER = ("This is general information, not medical advice. "
-              "Talk to your doctor or physiotherapist about your own care.")
 MAX_OPTIONS = 8
-MAX_FINDINGS = 4
-DESIGN_LABEL = {
-    "patient": {"systematic-review": "review of studies", "rct": "randomised trial",
-                "cohort": "study without a control group", "case-series": "case series",
-                "none": "no studies in people"},
-    "clinician": {"systematic-review": "systematic review/meta-analysis", "rct": "RCT",
-                  "cohort": "cohort/non-randomised", "case-series": "case series",
-                  "none": "no human studies"},
-}
-STATUS_PLAIN = {
-    "approved": "approved", "cleared-device": "cleared as a device", "unapproved": "not approved",
-    "investigational": "only allowed in research", "off-label": "used off-label",
-    "ce-marked": "CE-marked", "unknown": "status unknown",
-}
-DIRECTION_PLAIN = {"for": "supports it", "against": "advises against it",
-                   "only-with-special-arrangements": "allows it only with special arrangements",
-                   "not-addressed": "does not cover it"}
+SUMMARY_WORDS = 60
+EFFICACY = ("pain", "function", "structure", "quality-of-life")
 
 
 @dataclass
@@ -48,25 +34,52 @@ class Context:
     audience: str
     ranks: dict[str, int] = field(default_factory=dict)  # record id -> retrieval rank
 
+    def __post_init__(self) -> None:
+        self.pick = Selector(self.base, self.audience, self.ranks,
+                             self.lexicon.context.jurisdiction)
+
     @property
     def patient(self) -> bool:
         return self.audience == "patient"
 
-    def shown(self, tag: str) -> bool:
-        """Which verification tags this audience may see."""
-        return tag == "verified" or (not self.patient and tag == "secondary")
+    def shown(self, record) -> bool:
+        return visible(record, self.audience)
 
     def text(self, record) -> str:
         body = record.plain if self.patient else record.clinician
         if not self.patient and record.verification == "secondary":
             body += " (secondary source)"
-        return body
+        return body.strip()
+
+    def say(self, key: str, **values) -> str:
+        return self.lexicon.say(self.audience, key, **values)
 
     def t(self, treatment: str) -> str:
         return _mid(self.vocab.label("treatment", treatment, self.audience))
 
     def j(self, joint: str | None) -> str:
         return self.vocab.label("joint", joint, self.audience) if joint else "any joint"
+
+    def joints_label(self, joints: list[str]) -> str:
+        return _and([self.j(j) for j in joints]) or "other joints"
+
+    def context_label(self, cid: str) -> str:
+        return self.vocab.label("context", cid, self.audience)
+
+    def design(self, kind: str) -> str:
+        return self.lexicon.wording["design"][self.audience].get(kind, kind)
+
+    def status(self, status: str) -> str:
+        return self.lexicon.wording["status"].get(status, status)
+
+    def high_stakes(self, cid: str) -> bool:
+        """Situations that change what is safe (vocabulary category `safety`): when we hold
+        nothing on them, the answer says so."""
+        term = self.vocab.term("context", cid)
+        return bool(term and term.category == "safety")
+
+    def where(self, joint: str | None) -> str:
+        return f" for the {self.j(joint)}" if joint else ""
 
 
 def _mid(label: str) -> str:
@@ -80,28 +93,75 @@ def _cap(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def has_evidence(base: EvidenceBase, treatment: str, joint: str | None = None) -> bool:
-    if any(joint is None or not f.joints or joint in f.joints
+def _and(items: list[str]) -> str:
+    items = list(dict.fromkeys(i for i in items if i))
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _words(text: str) -> int:
+    return len(strip_citations(text).split())
+
+
+def has_evidence(base: EvidenceBase, treatment: str, joint: str | None = None,
+                 audience: str | None = None) -> bool:
+    if any((joint is None or not f.joints or joint in f.joints) and visible(f, audience)
            for f in base.findings_about(treatment)):
         return True
     return any(r.treatment == treatment and (joint is None or r.joint in (joint, None))
-               for r in base.recommendations.values())
+               and visible(r, audience) for r in base.recommendations.values())
 
 
-def choose_options(u: Understanding, base: EvidenceBase) -> list[tuple[str, str | None]]:
-    treatments = [t for t in u.treatments if has_evidence(base, t)]
-    if not treatments and not u.treatments and (u.joints or u.mentions_oa):
-        treatments = [t for t in INJECTIONS
-                      if any(has_evidence(base, t, j) for j in (u.joints or [None]))]
+def held(base: EvidenceBase, treatment: str, audience: str | None = None) -> bool:
+    """True when the evidence base holds anything this audience may see on `treatment`."""
+    return has_evidence(base, treatment, None, audience) or any(
+        r.treatment == treatment and visible(r, audience) for r in base.regulatory.values())
+
+
+# -- the plan ------------------------------------------------------------------------------------
+@dataclass
+class Plan:
+    """What this answer covers: options (treatment, joint), therapies named but not held."""
+
+    pairs: list[tuple[str, str | None]]
+    not_held: list[str]  # labels of therapies named that the base does not hold
+    in_scope: bool
+
+
+def plan(u: Understanding, ctx: Context) -> Plan:
+    base = ctx.base
+    not_held = [ctx.t(t) for t in u.treatments if not held(base, t, ctx.audience)]
+    not_held += u.unknown
+    treatments = [t for t in u.treatments if held(base, t, ctx.audience)]
+    injections = _injection_ids(ctx)
+    specific = [f for f in u.facets if f not in ("efficacy", "pathway", "comparison")]
+    if not treatments and not u.unknown and specific:
+        # "surgeon said no injections before my TKR, why?": the injections the evidence
+        # speaks to on that facet.
+        outcomes = tuple(o for f in specific for o in (ctx.lexicon.facet(f).outcomes
+                                                       if ctx.lexicon.facet(f) else ()))
+        treatments = [t for t in injections
+                      if ctx.pick.about(t, outcomes, u.joints[0] if u.joints else None, 1)][:3]
+    if not treatments and not u.treatments and not u.unknown and (u.joints or u.mentions_oa):
+        treatments = [t for t in injections
+                      if any(has_evidence(base, t, j, ctx.audience) for j in (u.joints or [None]))]
     joints: list[str | None] = list(u.joints) or [None]
-    pairs = [(t, j) for t in treatments for j in joints]
-    return pairs[:MAX_OPTIONS]
+    pairs = [(t, j) for t in treatments for j in joints][:MAX_OPTIONS]
+    in_scope = bool(pairs)
+    if u.out_of_scope and not u.mentions_oa:
+        # A condition we do not cover (tendons, gout, back pain ...) named without arthritis:
+        # declined plainly, whatever treatment is named with it.
+        in_scope, pairs = False, []
+        not_held = [r.label for r in ctx.lexicon.scope if r.id in u.out_of_scope] + not_held
+    return Plan(pairs, list(dict.fromkeys(not_held)), in_scope)
 
 
 # -- sentences built from graded evidence ------------------------------------------------------
 def verdict(g: Grade, ctx: Context) -> str:
     """One sentence (patient) or a compact clinician line, with the reasons behind it."""
     t, j = ctx.t(g.treatment), ctx.j(g.joint)
+    others = other_joints(g)
     if not ctx.patient:
         best = g.best_source
         where = f"{best.who} {best.year}" if best else "none"
@@ -110,13 +170,19 @@ def verdict(g: Grade, ctx: Context) -> str:
             f"{s.recommendation.strength_wording or s.recommendation.direction}"
             for s in g.stances[:4])
         text = (f"{_cap(t)}, {j}: certainty {g.certainty}; best evidence "
-                f"{DESIGN_LABEL['clinician'][g.best_human_evidence]} ({where}); "
+                f"{ctx.design(g.best_human_evidence)} ({where}); "
                 f"direction {g.direction}")
+        if others:
+            text += f"; indirect (from {ctx.joints_label(others)})"
         return text + (f"; guidelines: {stances}." if stances else ".")
-    return plain_verdict(g, t, j)
+    if g.best_human_evidence == "none" and not g.preclinical and g.stances:
+        # A treatment guidelines speak to but no study we hold tested (exercise, say).
+        return ctx.text(g.stances[0].recommendation)
+    return plain_verdict(g, t, ctx.j(g.joint) if g.joint else None,
+                         ctx.joints_label(others) if others else None)
 
 
-def guideline_clause(g: Grade, ctx: Context) -> str:
+def guideline_clause(g: Grade) -> str:
     against, for_ = len(g.against), len(g.for_)
     if not g.stances:
         return ""
@@ -130,25 +196,39 @@ def guideline_clause(g: Grade, ctx: Context) -> str:
     return ""
 
 
-def regulatory_line(g: Grade) -> str | None:
-    if not g.regulatory:
+def _verdict_sources(g: Grade, ctx: Context) -> list[str]:
+    ids = []
+    shown = [f for f in g.efficacy if ctx.shown(f)]
+    if g.best_source and any(f.source == g.best_source.id for f in shown):
+        ids.append(g.best_source.id)
+    elif shown:
+        ids.append(shown[0].source)
+    if g.best_human_evidence == "none":
+        ids += [f.source for f in g.preclinical if ctx.shown(f)][:1]
+    ids += [s.source.id for s in g.stances][:3]
+    return list(dict.fromkeys(ids))
+
+
+def _pick_text(p: Pick, ctx: Context, joint: str | None) -> str:
+    body = ctx.text(p.finding) + cite(p.finding.source)
+    if p.borrowed and joint:
+        return ctx.say("borrowed", what=ctx.t(p.finding.treatments[0]) if p.finding.treatments
+                       else "this", joint=ctx.j(joint),
+                       others=ctx.joints_label(p.borrowed)) + " " + body
+    return body
+
+
+def regulatory_line(g: Grade, ctx: Context, jurisdiction: str | None) -> str | None:
+    records = ctx.pick.regulatory(g.treatment, jurisdiction)
+    if not records:
         return None
     seen: dict[str, str] = {}
-    for r in g.regulatory:
-        seen.setdefault(r.jurisdiction, STATUS_PLAIN.get(r.status, r.status))
+    for r in records:
+        seen.setdefault(r.jurisdiction, ctx.status(r.status))
     return "; ".join(f"{k}: {v}" for k, v in seen.items())
 
 
-def _rank_findings(findings: list[Finding], ctx: Context) -> list[Finding]:
-    def key(f: Finding) -> tuple:
-        src = ctx.base.sources.get(f.source)
-        design = {"systematic-review": 0, "rct": 1, "cohort": 2}.get(src.kind if src else "", 3)
-        return (ctx.ranks.get(f.id, 999), design, f.effect is None, f.id)
-
-    return sorted((f for f in findings if ctx.shown(f.verification)), key=key)
-
-
-def _option_row(g: Grade, ctx: Context) -> Option:
+def _option_row(g: Grade, ctx: Context, jurisdiction: str | None) -> Option:
     best = g.best_source
     size = ""
     if best:
@@ -158,236 +238,405 @@ def _option_row(g: Grade, ctx: Context) -> Option:
         if best.n_participants:
             parts.append(f"{best.n_participants:,} people")
         size = ", ".join(parts)
-    effect_finding = next((f for f in _rank_findings(g.efficacy, ctx) if f.effect and
-                           f.effect.value is not None), None)
-    design = DESIGN_LABEL[ctx.audience][g.best_human_evidence]
+    effect = next((p.finding for p in ctx.pick.about(g.treatment, EFFICACY, g.joint, limit=8,
+                                                     first_only=True)
+                   if p.finding.effect and p.finding.effect.value is not None), None)
+    design = ctx.design(g.best_human_evidence)
     if best:
         design += f" ({best.who} {best.year})" if best.who else f" ({best.year})"
+    others = other_joints(g)
+    if others:
+        design += f" — {ctx.joints_label(others)} only"
     return Option(
         treatment=g.treatment,
         treatment_label=ctx.vocab.label("treatment", g.treatment, ctx.audience),
         joint=g.joint, certainty=g.certainty, best_human_evidence=g.best_human_evidence,
         design=design, size=size or "not reported",
-        effect=effect_finding.effect.describe() if effect_finding else "no pooled effect reported",
-        guideline_stance=[s.as_dict() for s in g.stances
-                          if ctx.shown(s.recommendation.verification)],
-        regulatory=regulatory_line(g), verdict="", reasons=list(g.reasons),
+        effect=effect.effect.describe() if effect else "no pooled effect reported",
+        guideline_stance=[s.as_dict() for s in g.stances],
+        regulatory=regulatory_line(g, ctx, jurisdiction), verdict=verdict(g, ctx),
+        reasons=list(g.reasons),
     )
+
+
+# -- facet answers ---------------------------------------------------------------------------
+@dataclass
+class Part:
+    """One answer sentence (with placeholders) and how much it matters to the short answer."""
+
+    text: str
+    must: bool = False
+
+
+def _facet_parts(fid: str, u: Understanding, grades: list[Grade], ctx: Context,
+                 limit: int) -> tuple[list[Part], list[str]]:
+    """(short-answer sentences, detail lines) for one facet across the options."""
+    facet = ctx.lexicon.facet(fid)
+    short: list[Part] = []
+    detail: list[str] = []
+    if fid == "comparison":
+        return _comparison(u, grades, ctx)
+    if fid == "efficacy":
+        for i, g in enumerate(grades):
+            text = verdict(g, ctx)
+            clause = guideline_clause(g) if ctx.patient else ""
+            gap = ctx.pick.gaps(g.treatment, g.joint)
+            if gap and not g.direct:
+                text = ctx.text(gap[0].finding) + cite(gap[0].finding.source) + " " + text
+            short.append(Part(" ".join(p for p in (text, clause) if p)
+                              + cite(*_verdict_sources(g, ctx)), must=i == 0))
+        return short, detail
+    if fid == "regulatory":
+        for i, t in enumerate(dict.fromkeys(g.treatment for g in grades)):
+            recs = ctx.pick.regulatory(t, u.jurisdiction)
+            lines = [ctx.text(r) + cite(r.source) for r in recs]
+            lines += [_pick_text(p, ctx, None)
+                      for p in ctx.pick.regulatory_findings(t, u.jurisdiction)]
+            if not lines:
+                place = ctx.lexicon.wording.get("jurisdictions", {}).get(u.jurisdiction or "")
+                lines = [ctx.say("reg_none", what=ctx.t(t),
+                                 jurisdiction=f" in {place}" if place else "")]
+            short.append(Part(lines[0], must=i == 0))
+            detail += lines
+        return short, detail
+    if fid == "questions" and ctx.patient:
+        treatments = [g.treatment for g in grades]
+        qs = [q.plain + cite(*q.sources) for q in ctx.lexicon.questions
+              if q.applies_to(treatments) and all(x in ctx.base.sources for x in q.sources)]
+        if not qs:
+            return short, detail
+        return [Part(ctx.say("ask_lead") + " " + qs[0], must=True)] + [
+            Part(q) for q in qs[1:2]], detail
+    if fid == "pathway":
+        steps = _steps(ctx)
+        core = [p for p in steps if set(p.treatments) & _core_ids(ctx)][:1]
+        injections = [p for p in steps if set(p.treatments) & set(_injection_ids(ctx))][:1]
+        return ([Part(_step_text(p, ctx), must=True) for p in injections]
+                + [Part(_step_text(p, ctx)) for p in core]), detail
+    if fid == "questions":
+        return short, detail
+    if fid == "interaction" and (u.situation.conditions or u.situation.medicines):
+        return short, detail  # the person's own conditions: answered from their situation
+    outcomes = facet.outcomes if facet else ()
+    for i, g in enumerate(grades):
+        picks = ctx.pick.about(g.treatment, outcomes, g.joint, limit=limit,
+                               jurisdiction=u.jurisdiction)
+        first = [p for p in picks if p.finding.outcome == outcomes[0]] if outcomes else picks
+        none = facet.none.format(what=ctx.t(g.treatment), where=ctx.where(g.joint),
+                                 context="", jurisdiction="") if facet and facet.none else ""
+        if not first and none:
+            # Say plainly what we do not hold on the facet's main question, then what we do.
+            short.append(Part(none, must=i == 0))
+        if picks:
+            short.append(Part(_pick_text(picks[0], ctx, g.joint), must=i == 0))
+            detail += [_pick_text(p, ctx, g.joint) for p in picks]
+    return short, list(dict.fromkeys(detail))
+
+
+def _comparison(u: Understanding, grades: list[Grade], ctx: Context
+                ) -> tuple[list[Part], list[str]]:
+    """One synthesis: which pairs have head-to-head evidence and what it shows, which do not,
+    and where the strongest evidence of benefit lies."""
+    treatments = list(dict.fromkeys(g.treatment for g in grades))
+    joint = grades[0].joint if grades else None
+    short: list[Part] = []
+    detail: list[str] = []
+    said_none: list[str] = []
+    for i, a in enumerate(treatments):
+        for b in treatments[i + 1:]:
+            picks = ctx.pick.head_to_head(a, b, joint) or ctx.pick.head_to_head(b, a, joint)
+            if picks:
+                lines = [_pick_text(p, ctx, joint) for p in picks]
+                short.append(Part(lines[0], must=not short))
+                detail += lines
+            else:
+                said_none.append(ctx.say("no_head_to_head", a=ctx.t(a), b=ctx.t(b)))
+    detail += said_none
+    short += [Part(s) for s in said_none[:2]]
+    levels = ["very-low", "low", "moderate", "high"]
+    benefit = [g for g in grades if g.direction in ("benefit", "comparable")
+               and g.best_human_evidence != "none"]
+    if len(grades) > 1:
+        if benefit:
+            best = max(benefit, key=lambda g: (levels.index(g.certainty),
+                                               g.direction == "benefit"))
+            line = ctx.say("strongest", what=ctx.t(best.treatment), certainty=best.certainty)
+            short.append(Part(line + cite(*_verdict_sources(best, ctx)[:1]), must=True))
+            detail.append(line + cite(*_verdict_sources(best, ctx)[:1]))
+        else:
+            short.append(Part(ctx.say("none_strong"), must=True))
+    return short, detail
+
+
+def _context_parts(u: Understanding, grades: list[Grade], ctx: Context
+                   ) -> tuple[list[Part], list[str]]:
+    """What the evidence says for this person's situation (diabetes, blood thinners, an
+    operation booked, a recent injection, advanced arthritis, age)."""
+    treatments = list(dict.fromkeys(g.treatment for g in grades))
+    joint = grades[0].joint if grades else None
+    short: list[Part] = []
+    detail: list[str] = []
+    for cid in u.situation.contexts():
+        picks = ctx.pick.for_context(cid, treatments, joint, limit=3)
+        if not picks and cid == "recent-injection":
+            picks = [p for t in treatments for p in ctx.pick.about(t, ("dosing",), joint, 1)]
+        if not picks and cid == "planned-joint-replacement":
+            picks = [p for t in treatments for p in ctx.pick.about(t, ("surgery-timing",),
+                                                                   joint, 1)]
+        if picks:
+            lines = [_pick_text(p, ctx, joint) for p in picks]
+            short.append(Part(lines[0], must=ctx.high_stakes(cid) or "candidacy" in u.facets))
+            detail += lines
+        elif treatments and (ctx.high_stakes(cid) or "candidacy" in u.facets):
+            line = ctx.say("no_context", what=_and([ctx.t(t) for t in treatments]),
+                           context=ctx.context_label(cid))
+            short.append(Part(line, must=True))
+            detail.append(line)
+    return short, list(dict.fromkeys(detail))
+
+
+def _fit(parts: list[Part], budget: int = SUMMARY_WORDS) -> str:
+    """The short answer: every must-say sentence, then others while the budget lasts."""
+    chosen: list[str] = []
+    used = 0
+    for p in parts:
+        if p.text in chosen:
+            continue
+        n = _words(p.text)
+        if p.must or used + n <= budget or not chosen:
+            chosen.append(p.text)
+            used += n
+    return " ".join(chosen)
 
 
 # -- the answer ---------------------------------------------------------------------------------
 def compose(u: Understanding, ctx: Context, conversation_id: str | None) -> Answer:
-    base = ctx.base
-    pairs = choose_options(u, base)
-    named_without_evidence = [t for t in u.treatments if not has_evidence(base, t)]
-    in_scope = bool(pairs) and not (u.out_of_scope and not u.mentions_oa and not u.treatments)
-    if u.out_of_scope and not u.mentions_oa:
-        in_scope = False
-        pairs = []
-
-    texts: list[tuple[str, str, str]] = []  # (section id, title, text with placeholders)
-    summary_parts: list[str] = []
+    p = plan(u, ctx)
+    grades = [grade_option(ctx.base, t, j, audience=ctx.audience) for t, j in p.pairs]
+    lex = ctx.lexicon
+    sections: list[tuple[str, str, str]] = []  # (id, title, text with placeholders)
+    parts: list[Part] = []
+    key_points: list[str] = []
     safety = Safety(urgent=u.urgent, red_flags=list(u.red_flags))
+
     if u.urgent:
-        lex = ctx.lexicon
-        advice = lex.urgent_plain if ctx.patient else lex.urgent_clinician
-        safety.message = advice
-        texts.append(("urgent", "Get help now", advice + cite(*lex.urgent_sources)))
-        summary_parts.append(advice + cite(*lex.urgent_sources))
+        flags = [f for f in lex.red_flags if f.id in u.red_flags]
+        advice = [(f.plain if ctx.patient else f.clinician) + cite(*f.sources) for f in flags]
+        safety.message = strip_citations(advice[0])
+        sections.append(("urgent", lex.title("urgent"), "\n\n".join(advice)))
+        parts = [Part(a, must=True) for a in advice]
+    named_none = ""
+    if p.not_held:
+        joint = u.joints[0] if u.joints else None
+        named_none = (ctx.say("no_evidence_named_joint", names=_and(p.not_held), joint=ctx.j(joint))
+                      if joint else ctx.say("no_evidence_named", names=_and(p.not_held)))
 
-    grades = [grade_option(base, t, j) for t, j in pairs]
-    options: list[Option] = []
-    option_sources: list[list[str]] = []
-    if not in_scope:
-        summary_parts.append(_out_of_scope_text(u, ctx))
-        texts.append(("help", "Where to find help", ctx.lexicon.help_plain))
+    if not p.in_scope:
+        text = " ".join(x for x in (named_none, ctx.say("not_covered"), lex.help_plain) if x)
+        if not u.urgent:
+            parts.append(Part(text, must=True))
+        sections.append(("help", lex.title("help"), lex.help_plain))
+        options: list[Option] = []
     else:
-        if named_without_evidence:
-            names = ", ".join(ctx.t(t) for t in named_without_evidence)
-            summary_parts.append(f"We hold no evidence on {names}.")
-        for g in grades:
-            row = _option_row(g, ctx)
-            row.verdict = verdict(g, ctx)
-            sources = _verdict_sources(g, ctx)
-            clause = guideline_clause(g, ctx) if ctx.patient else ""
-            summary_parts.append(" ".join(p for p in (row.verdict, clause) if p) + cite(*sources))
-            options.append(row)
-            option_sources.append(sources + [r.source for r in g.regulatory])
-        texts += _sections(u, grades, ctx)
+        options = [_option_row(g, ctx, u.jurisdiction) for g in grades]
+        if named_none:
+            parts.insert(len(parts) if u.urgent else 0, Part(named_none, must=True))
+        facet_detail: dict[str, list[str]] = {}
+        routine: list[Part] = []
+        for i, fid in enumerate(u.facets):
+            short, detail = _facet_parts(fid, u, grades, ctx, limit=3)
+            if i > 0:
+                for s in short:
+                    s.must = s.must and fid not in ("efficacy", "comparison") and i < 3
+            routine += short
+            facet_detail[fid] = detail
+            if i == 0:
+                ctx_short, ctx_detail = _context_parts(u, grades, ctx)
+                routine += ctx_short
+                facet_detail["context"] = ctx_detail
+        if "efficacy" not in u.facets and "comparison" not in u.facets and grades:
+            routine.append(Part(verdict(grades[0], ctx) + cite(*_verdict_sources(grades[0], ctx))))
+        if u.urgent:
+            # The urgent job first and only: the routine answer is offered after, without
+            # reassurance that could delay care.
+            lines = [o.verdict + cite(*_verdict_sources(g, ctx))
+                     for o, g in zip(options, grades, strict=True)][:3]
+            if lines:
+                sections.append(("routine", lex.title("routine"),
+                                 "\n".join(f"- {x}" for x in lines)))
+        else:
+            parts += routine
+            key_points = _key_points(u, grades, options, ctx)
+            sections += _sections(u, grades, facet_detail, ctx)
 
-    texts.append(("disclaimer", "Please note", DISCLAIMER))
-    summary = " ".join(summary_parts)
-    numbered = number_citations([summary] + [t for _, _, t in texts],
-                                known=lambda sid: sid in base.sources)
-    summary_out, section_texts = numbered.texts[0], numbered.texts[1:]
-    sections = [Section(id=sid, title=title, text=body)
-                for (sid, title, _), body in zip(texts, section_texts, strict=True)]
+    sections.append(("disclaimer", lex.title("disclaimer"), lex.wording["disclaimer"]))
+    summary = _fit(parts) if parts else named_none
+    numbered = number_citations([summary] + key_points + [t for _, _, t in sections],
+                                known=lambda sid: sid in ctx.base.sources)
+    summary_out = numbered.texts[0]
+    points_out = numbered.texts[1:1 + len(key_points)]
+    section_texts = numbered.texts[1 + len(key_points):]
+    out_sections = [Section(id=sid, title=title, text=body)
+                    for (sid, title, _), body in zip(sections, section_texts, strict=True)]
     order = {sid: n for n, sid in enumerate(numbered.order, 1)}
-    for row, sources in zip(options, option_sources, strict=True):
-        row.citations = sorted({order[s] for s in sources if s in order})
-    references = [_reference(n, base.sources[sid]) for sid, n in order.items()]
-    patient_text = " ".join([summary] + [t for sid, _, t in texts if sid != "disclaimer"])
-    grade_value = fk_grade(strip_citations(patient_text)) if ctx.patient else None
+    for row, g in zip(options, grades, strict=True):
+        ids = _verdict_sources(g, ctx) + [r.source for r in ctx.pick.regulatory(
+            g.treatment, u.jurisdiction)]
+        row.citations = sorted({order[s] for s in ids if s in order})
+    references = [_reference(n, ctx.base.sources[sid]) for sid, n in order.items()]
+    shown_text = " ".join([summary] + key_points + [t for sid, _, t in sections
+                                                    if sid != "disclaimer"])
+    grade_value = fk_grade(strip_citations(shown_text)) if ctx.patient else None
     return Answer(
         question=u.question, audience=ctx.audience, conversation_id=conversation_id,
-        understood=Understood(treatments=u.treatments, joints=u.joints, intents=u.intents,
-                              profile=u.profile, inherited=u.inherited),
-        in_scope=in_scope, safety=safety, summary=summary_out, sections=sections,
-        options=options, references=references,
-        follow_ups=follow_ups(u, grades, ctx) if in_scope else _starter_questions(ctx),
-        reading_grade=grade_value, disclaimer=DISCLAIMER,
+        understood=Understood(
+            treatments=u.treatments, joints=u.joints, intents=list(u.facets),
+            facets=list(u.facets), profile=u.situation.as_dict(),
+            context=u.situation.contexts(), not_held=p.not_held,
+            jurisdiction=u.jurisdiction, inherited=u.inherited),
+        in_scope=p.in_scope, safety=safety, summary=summary_out, key_points=points_out,
+        sections=out_sections, options=options, references=references,
+        follow_ups=follow_ups(u, grades, ctx) if p.in_scope else _starter_questions(ctx),
+        reading_grade=grade_value, disclaimer=lex.wording["disclaimer"],
         evidence_ids=list(order),
     )
 
 
-def _verdict_sources(g: Grade, ctx: Context) -> list[str]:
-    ids = []
-    shown_findings = _rank_findings(g.efficacy, ctx)
-    if g.best_source and any(f.source == g.best_source.id for f in shown_findings):
-        ids.append(g.best_source.id)
-    elif shown_findings:
-        ids.append(shown_findings[0].source)
-    if g.best_human_evidence == "none":
-        ids += [f.source for f in _rank_findings(g.preclinical, ctx)[:1]]
-    ids += [s.source.id for s in g.stances if ctx.shown(s.recommendation.verification)][:3]
-    return list(dict.fromkeys(ids))
-
-
-def _out_of_scope_text(u: Understanding, ctx: Context) -> str:
-    if u.out_of_scope:
-        labels = [r.label for r in ctx.lexicon.scope if r.id in u.out_of_scope]
-        what = ", ".join(labels[:3])
-        lead = f"We hold no evidence on {what}."
-    elif u.treatments:
-        lead = "We hold no evidence on that."
-    else:
-        lead = "We hold no evidence on that question."
-    return (f"{lead} Synovia covers injection treatments for osteoarthritis of the knee, hip, "
-            f"shoulder, hand and ankle, so we cannot answer it. {ctx.lexicon.help_plain}")
+def _key_points(u: Understanding, grades: list[Grade], options: list[Option],
+                ctx: Context) -> list[str]:
+    """One line per option: the verdict, with its sources (at most four)."""
+    if len(grades) < 2:
+        return []
+    return [f"**{_cap(ctx.t(g.treatment))}{ctx.where(g.joint) if len(u.joints) > 1 else ''}:** "
+            f"{o.verdict}" + cite(*_verdict_sources(g, ctx)[:2])
+            for g, o in list(zip(grades, options, strict=True))[:4]]
 
 
 def _bullets(lines: list[str]) -> str:
-    return "\n".join(f"- {line}" for line in lines)
+    return "\n".join(f"- {line}" for line in dict.fromkeys(lines))
 
 
-def _sections(u: Understanding, grades: list[Grade], ctx: Context) -> list[tuple[str, str, str]]:
-    out: list[tuple[str, str, str]] = []
-    evidence_lines: list[str] = []
-    wanted = {"pain", "function", "structure"}
-    if "duration" in u.intents:
-        wanted.add("duration")
-    if "procedure" in u.intents:
-        wanted.add("procedure")
-    if "cost" in u.intents:
-        wanted.add("cost")
-    seen_findings: set[str] = set()
-    for g in grades:
-        pool = g.efficacy + [f for f in g.other if f.outcome in wanted]
-        chosen = [f for f in _rank_findings(pool, ctx) if f.id not in seen_findings][:MAX_FINDINGS]
-        if g.best_human_evidence == "none":
-            chosen += _rank_findings(g.preclinical, ctx)[:2]
-        head = f"**{_cap(ctx.t(g.treatment))} — {ctx.j(g.joint)}**"
-        lines = [ctx.text(f) + cite(f.source) for f in chosen]
-        seen_findings.update(f.id for f in chosen)
-        if not lines:
-            lines = ["We hold no checked findings on this yet."]
-        evidence_lines.append(head + "\n" + _bullets(lines))
-    out.append(("evidence", "What the evidence shows", "\n\n".join(evidence_lines)))
-
-    conflicts = [g for g in grades if g.conflict]
-    if conflicts:
-        lines = []
-        for g in conflicts:
-            trial = next(iter(_rank_findings(g.efficacy, ctx)), None)
-            # The guideline on the other side from the trials: against a benefit, for a null.
-            other_side = g.for_ if g.direction == "no-difference" else g.against
-            stance = next((s for s in other_side
-                           if ctx.shown(s.recommendation.verification)), None)
-            if trial and stance:
-                lines.append(
-                    f"**{_cap(ctx.t(g.treatment))} — {ctx.j(g.joint)}.** "
-                    + ("Some trials found a benefit: " if ctx.patient else "Trial evidence: ")
-                    + ctx.text(trial) + cite(trial.source) + " "
-                    + ("But a guideline says: " if ctx.patient else "Guideline position: ")
-                    + ctx.text(stance.recommendation) + cite(stance.source.id))
-        if lines:
-            intro = ("Trials and guidelines do not agree here. Both sides are below."
-                     if ctx.patient else
-                     "Trial results and guideline recommendations diverge; both are shown.")
-            out.append(("disagreement", "Where trials and guidelines disagree",
-                        intro + "\n\n" + "\n\n".join(lines)))
-
-    stance_lines = []
-    for g in grades:
-        for s in g.stances:
-            if ctx.shown(s.recommendation.verification):
-                stance_lines.append(ctx.text(s.recommendation) + cite(s.source.id))
-    if stance_lines:
-        out.append(("guidelines", "What guidelines say",
-                    _bullets(list(dict.fromkeys(stance_lines)))))
-
-    reg_lines = []
-    for t in dict.fromkeys(g.treatment for g in grades):
-        g = next(x for x in grades if x.treatment == t)
-        shown = [r for r in g.regulatory if ctx.shown(r.verification)]
-        if shown:
-            reg_lines += [ctx.text(r) + cite(r.source) for r in shown]
-        elif t in INJECTIONS:
-            reg_lines.append(f"We hold no checked record of the approval status of {ctx.t(t)}.")
-        reg_facts = [f for f in g.other if f.outcome == "regulatory" and ctx.shown(f.verification)]
-        reg_lines += [ctx.text(f) + cite(f.source) for f in _rank_findings(reg_facts, ctx)[:2]]
-    if reg_lines:
-        out.append(("regulatory", "Is it approved?", _bullets(list(dict.fromkeys(reg_lines)))))
-
-    steps = sorted((p for p in ctx.base.pathway.values() if ctx.shown(p.verification)),
-                   key=lambda p: p.step)
-    if steps:
-        out.append(("pathway", "Where it fits in care",
-                    _bullets([_step_text(p, ctx) for p in steps])))
-
-    safety_lines: list[str] = []
-    for g in grades:
-        for f in _rank_findings(g.safety, ctx)[:3]:
-            safety_lines.append(ctx.text(f) + cite(f.source))
+def _sections(u: Understanding, grades: list[Grade], facet_detail: dict[str, list[str]],
+              ctx: Context) -> list[tuple[str, str, str]]:
+    """Detail sections, most relevant to the question first."""
     lex = ctx.lexicon
-    if lex.urgent_plain:
-        advice = lex.urgent_plain if ctx.patient else lex.urgent_clinician
-        safety_lines.append(advice + cite(*lex.urgent_sources))
-    out.append(("safety", "Safety", _bullets(list(dict.fromkeys(safety_lines)))))
-
-    treatments = [g.treatment for g in grades]
-    qs = [q for q in lex.questions if q.applies_to(treatments)
-          and all(s in ctx.base.sources for s in q.sources)]
-    if qs:
-        out.append(("questions", "Questions to ask a clinic",
-                    _bullets([(q.plain if ctx.patient else q.clinician) + cite(*q.sources)
-                              for q in qs[:8]])))
-    order = _section_order(u)
-    out.sort(key=lambda s: order.get(s[0], 50))
+    out: list[tuple[str, str, str]] = []
+    if facet_detail.get("context"):
+        out.append(("context", lex.title("context"), _bullets(facet_detail["context"])))
+    for fid in u.facets:
+        if fid in ("efficacy", "questions", "pathway") or not facet_detail.get(fid):
+            continue
+        facet = lex.facet(fid)
+        out.append((fid, facet.title if facet else fid, _bullets(facet_detail[fid])))
+    out.append(("evidence", lex.title("evidence"), _evidence(grades, ctx)))
+    out += _disagreement(grades, ctx)
+    stance_lines = list(dict.fromkeys(
+        ctx.text(s.recommendation) + cite(s.source.id) for g in grades for s in g.stances))
+    if stance_lines:
+        out.append(("guidelines", lex.title("guidelines"), _bullets(stance_lines)))
+    if "regulatory" not in u.facets:
+        reg = []
+        for t in dict.fromkeys(g.treatment for g in grades):
+            reg += [ctx.text(r) + cite(r.source) for r in ctx.pick.regulatory(t, u.jurisdiction)]
+        if reg:
+            out.append(("regulatory", lex.title("regulatory"), _bullets(reg)))
+    if "safety" not in u.facets:
+        lines = [_pick_text(p, ctx, g.joint) for g in grades
+                 for p in ctx.pick.about(g.treatment, ("safety",), g.joint, limit=2)]
+        if lex.urgent_plain:
+            advice = lex.urgent_plain if ctx.patient else lex.urgent_clinician
+            lines.append(advice + cite(*lex.urgent_sources))
+        out.append(("safety", lex.title("safety"), _bullets(lines)))
+    if "pathway" in u.facets or "candidacy" in u.facets or not u.treatments:
+        steps = _steps(ctx)
+        if steps:
+            out.append(("pathway", lex.title("pathway"),
+                        _bullets([_step_text(p, ctx) for p in steps])))
+    if ctx.patient:
+        treatments = [g.treatment for g in grades]
+        qs = [q for q in lex.questions if q.applies_to(treatments)
+              and all(s in ctx.base.sources for s in q.sources)]
+        if qs and ("questions" in u.facets or "cost" in u.facets
+                   or any(t not in ("corticosteroid",) for t in treatments)):
+            out.append(("questions", lex.title("questions"),
+                        _bullets([q.plain + cite(*q.sources) for q in qs[:6]])))
     return out
+
+
+def _evidence(grades: list[Grade], ctx: Context) -> str:
+    blocks = []
+    seen: set[str] = set()
+    for g in grades:
+        picks = [p for p in ctx.pick.about(g.treatment, EFFICACY, g.joint, limit=6,
+                                           first_only=True) if p.finding.id not in seen][:3]
+        if g.best_human_evidence == "none":
+            picks += [Pick(f) for f in g.preclinical if ctx.shown(f)][:2]
+        seen.update(p.finding.id for p in picks)
+        head = f"**{_cap(ctx.t(g.treatment))}{ctx.where(g.joint)}**"
+        others = other_joints(g)
+        lines = []
+        if others:
+            lines.append(ctx.say("borrowed_verdict", what=ctx.t(g.treatment), joint=ctx.j(g.joint),
+                                 others=ctx.joints_label(others)))
+        lines += [ctx.text(p.finding) + cite(p.finding.source) for p in picks]
+        if not picks:
+            lines = [ctx.say("fallback_findings")]
+        blocks.append(head + "\n" + _bullets(lines))
+    return "\n\n".join(blocks)
+
+
+def _disagreement(grades: list[Grade], ctx: Context) -> list[tuple[str, str, str]]:
+    lines = []
+    for g in grades:
+        if not g.conflict or other_joints(g):
+            continue
+        trial = next((f for f in g.efficacy if ctx.shown(f)), None)
+        other_side = g.for_ if g.direction == "no-difference" else g.against
+        stance = next(iter(other_side), None)
+        if trial and stance:
+            lines.append(
+                f"**{_cap(ctx.t(g.treatment))}{ctx.where(g.joint)}.** "
+                + ctx.text(trial) + cite(trial.source) + " "
+                + ctx.text(stance.recommendation) + cite(stance.source.id))
+    if not lines:
+        return []
+    return [("disagreement", ctx.lexicon.title("disagreement"), "\n\n".join(lines))]
+
+
+def _steps(ctx: Context) -> list[PathwayStep]:
+    return sorted((p for p in ctx.base.pathway.values() if ctx.shown(p)), key=lambda p: p.step)
+
+
+def _injection_ids(ctx: Context) -> list[str]:
+    return [tid for tid, term in ctx.vocab.terms.get("treatment", {}).items()
+            if term.category in ANSWERED]
+
+
+def _core_ids(ctx: Context) -> set[str]:
+    return {tid for tid, term in ctx.vocab.terms.get("treatment", {}).items()
+            if term.category == "core"}
 
 
 def _step_text(p: PathwayStep, ctx: Context) -> str:
     return f"**{p.title}.** {ctx.text(p)}" + cite(*p.sources)
 
 
-def _section_order(u: Understanding) -> dict[str, int]:
-    order = ["evidence", "disagreement", "guidelines", "regulatory", "pathway", "safety",
-             "questions"]
-    first = {"safety": "safety", "regulatory": "regulatory", "questions": "questions",
-             "pathway": "pathway"}
-    for intent in u.intents:
-        if intent in first:
-            order.remove(first[intent])
-            order.insert(0, first[intent])
-            break
-    return {sid: i for i, sid in enumerate(order)}
-
-
 def _reference(n: int, src: Source) -> Reference:
     return Reference(n=n, id=src.id, title=src.title, year=src.year, kind=src.kind,
                      doi=src.doi, url=src.url or (src.link if not src.doi else None),
-                     verification=src.verification)
+                     verification=src.verification, authors=src.author,
+                     organisation=src.organisation, journal=src.journal, pmid=src.pmid,
+                     citation=citation_text(src))
+
+
+def citation_text(src: Source) -> str:
+    """A reference as people expect to read one: authors. Title. Journal. Year. Link."""
+    who = src.author or src.organisation or ""
+    parts = [p for p in (who, src.title, src.journal if src.journal != who else None,
+                         str(src.year)) if p]
+    text = ". ".join(p.rstrip(".") for p in parts) + "."
+    link = src.link
+    return f"{text} {link}" if link else text
 
 
 # -- follow-up suggestions -----------------------------------------------------------------------
@@ -397,19 +646,21 @@ def follow_ups(u: Understanding, grades: list[Grade], ctx: Context) -> list[str]
         return _starter_questions(ctx)
     g = grades[0]
     t = ctx.t(g.treatment)
+    asked = set(u.facets)
     out: list[str] = []
-    if "safety" not in u.intents and g.safety:
+    if "duration" not in asked and ctx.pick.about(g.treatment, ("duration",), g.joint, 1):
+        out.append(f"How long does {t} last?")
+    if "safety" not in asked and ctx.pick.about(g.treatment, ("safety",), g.joint, 1):
         out.append(f"What are the risks of {t}?")
-    if "regulatory" not in u.intents and g.regulatory:
+    if "regulatory" not in asked and ctx.pick.regulatory(g.treatment, u.jurisdiction):
         out.append(f"Is {t} approved?")
-    if g.treatment != "corticosteroid" and has_evidence(ctx.base, "corticosteroid", g.joint):
+    if g.treatment != "corticosteroid" and has_evidence(ctx.base, "corticosteroid", g.joint,
+                                                        ctx.audience):
         out.append("How does that compare with a steroid injection?")
     for other in ("hip", "knee", "shoulder"):
-        if other not in u.joints and has_evidence(ctx.base, g.treatment, other):
+        if other not in u.joints and has_evidence(ctx.base, g.treatment, other, ctx.audience):
             out.append(f"And for the {other}?")
             break
-    if "questions" not in u.intents and ctx.lexicon.questions:
-        out.append(f"What should I ask a clinic about {t}?")
     out = list(dict.fromkeys(out))[:4]
     if len(out) < 2:
         out += [q for q in _starter_questions(ctx) if q not in out][: 2 - len(out)]
@@ -420,5 +671,6 @@ def _starter_questions(ctx: Context) -> list[str]:
     candidates = [("corticosteroid", "knee", "Does a steroid injection help knee arthritis?"),
                   ("prp", "knee", "Does PRP work for knee arthritis?"),
                   ("hyaluronic-acid", "hip", "Do gel injections help hip arthritis?")]
-    return [q for t, j, q in candidates if has_evidence(ctx.base, t, j)][:3] or [
+    return [q for t, j, q in candidates if has_evidence(ctx.base, t, j, ctx.audience)][:3] or [
         "What injections are there for knee arthritis?"]
+

@@ -24,6 +24,8 @@ def to_markdown(answer: Answer) -> str:
     if answer.safety.urgent and answer.safety.message:
         lines += [f"> **Urgent:** {answer.safety.message}", ""]
     lines += ["## Short answer", "", answer.summary, ""]
+    if answer.key_points:
+        lines += ["## Key points", ""] + [f"- {k}" for k in answer.key_points] + [""]
     if answer.options:
         lines += ["## Options side by side", "",
                   "| Option | Joint | Best evidence | Size | Effect | Certainty | Guidelines | "
@@ -42,9 +44,8 @@ def to_markdown(answer: Answer) -> str:
     if answer.references:
         lines += ["## References", ""]
         for r in answer.references:
-            link = f"https://doi.org/{r.doi}" if r.doi else (r.url or "")
             tag = "" if r.verification == "verified" else f" [{r.verification}]"
-            lines.append(f"{r.n}. {r.title} ({r.year}). {r.kind}. {link}{tag}")
+            lines.append(f"{r.n}. {r.citation or r.title}{tag}")
         lines.append("")
     if answer.follow_ups:
         lines += ["## You could also ask", ""] + [f"- {q}" for q in answer.follow_ups] + [""]
@@ -59,6 +60,8 @@ def to_terminal(answer: Answer, console: Console) -> None:
     if answer.safety.urgent and answer.safety.message:
         console.print(Panel(answer.safety.message, title="URGENT", style="bold red"))
     console.print(Panel(Markdown(answer.summary), title="Short answer"))
+    if answer.key_points:
+        console.print(Markdown("\n".join(f"- {k}" for k in answer.key_points)))
     if answer.options:
         table = Table("Option", "Joint", "Best evidence", "Size", "Effect", "Certainty",
                       "Guidelines", "Regulatory", title="Options side by side", show_lines=True)
@@ -78,9 +81,8 @@ def to_terminal(answer: Answer, console: Console) -> None:
     if answer.references:
         console.print(Markdown("## References"))
         for r in answer.references:
-            link = f"https://doi.org/{r.doi}" if r.doi else (r.url or "")
             tag = "" if r.verification == "verified" else f" [{r.verification}]"
-            console.print(f"[{r.n}] {r.title} ({r.year}). {link}{tag}", markup=False,
+            console.print(f"[{r.n}] {r.citation or r.title}{tag}", markup=False,
                           highlight=False)
     if answer.follow_ups:
         console.print(Markdown("## You could also ask\n\n" +

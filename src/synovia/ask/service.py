@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from synovia.ask.answer import Answer
 from synovia.ask.compose import Context, compose
 from synovia.ask.conversation import load_state, save_turn
-from synovia.ask.understand import inherit, looks_like_follow_up, understand
+from synovia.ask.understand import NotAQuestion, inherit, looks_like_follow_up, understand
 from synovia.evidence import Store
 from synovia.search import Retriever
 from synovia.vocab import Vocabulary
@@ -27,6 +27,8 @@ class AskError(ValueError):
 def check_request(question: str, audience: str, conversation_id: str | None) -> str:
     if question is None or not question.strip():
         raise AskError("the question is empty")
+    if not re.search(r"[^\W\d_]{2,}", question):
+        raise AskError("please ask a question in words, e.g. 'Does PRP help knee arthritis?'")
     if len(question) > MAX_QUESTION:
         raise AskError(f"the question is longer than {MAX_QUESTION} characters")
     if "\x00" in question:
@@ -55,16 +57,17 @@ class Asker:
         question = check_request(question, audience, conversation_id)
         cid = conversation_id or uuid.uuid4().hex[:16]
         previous = load_state(self.store, cid) if conversation_id else None
-        u = understand(question, self.vocab, self.lexicon)
+        try:
+            u = understand(question, self.vocab, self.lexicon)
+        except NotAQuestion as exc:
+            raise AskError(str(exc)) from None
         if previous and looks_like_follow_up(question, u):
             u = inherit(u, previous)
         base = self.store.evidence()
         ranks = self._ranks(question, u, base)
         answer = compose(u, Context(base, self.vocab, self.lexicon, audience, ranks), cid)
         if save:
-            state = {"treatments": u.treatments, "joints": u.joints, "intents": u.intents,
-                     "profile": u.profile, "mentions_oa": u.mentions_oa}
-            save_turn(self.store, cid, question, audience, state)
+            save_turn(self.store, cid, question, audience, u.state())
         return answer
 
     def _ranks(self, question: str, u, base) -> dict[str, int]:

@@ -1,5 +1,8 @@
-"""Understand a question: which treatments and joints, what the person wants to know, their
-context (age, OA grade, what they tried, goals), red-flag symptoms and scope."""
+"""Understand a question: every therapy named (held or not, kept by name), the joints, the
+facets asked (how long, how many, cost, with my diabetes, before my operation ...), the
+jurisdiction, the person's situation, red-flag symptoms and scope. The language lives in
+`data/lexicon/` (facets, context, red flags, scope) and `data/vocab.yaml`; this module only
+reads it."""
 
 from __future__ import annotations
 
@@ -9,122 +12,367 @@ from dataclasses import dataclass, field
 from synovia.vocab import Vocabulary
 from synovia.vocab.lexicon import Lexicon
 
-INJECTIONS = ["corticosteroid", "hyaluronic-acid", "prp", "bmac", "msc", "exosomes", "paag"]
-
 _OA = re.compile(
     r"\b(osteo-?arthritis|osteoarthrosis|arthritic|arthritis|oa|wear[- ]and[- ]tear|"
-    r"degenerative joint|bone[- ]on[- ]bone|worn(?: out)? (?:knee|hip|cartilage|joint))\b",
-    re.IGNORECASE)
+    r"degenerative|degeneration|bone[- ]on[- ]bone|worn(?: out)?|cartilage)\b", re.I)
 _NOT_OA = re.compile(r"\b(rheumatoid|psoriatic|septic|reactive|juvenile)\s+arthritis\b", re.I)
-_AGE = re.compile(
-    r"\b(?:i am|i'm|im|aged?|at)\s+(\d{2})\b(?!\s*(?:%|percent|mg|ml|weeks?|months?|days?))"
-    r"|\b(\d{2})\s*(?:-|\s)?(?:years?|yrs?|yo)(?:[- ]old)?\b", re.IGNORECASE)
-_GRADE = re.compile(
-    r"\b(?:kl|kellgren[- ]lawrence|grade|stage)\s*(?:grade\s*)?([0-4]|iv|iii|ii|i)\b", re.I)
-_SEVERE = re.compile(r"\bbone[- ]on[- ]bone\b|\bsevere (?:oa|osteoarthritis|arthritis)\b", re.I)
-_TRIED = re.compile(
-    r"\b(?:tried|had|have had|i've had|been given|received|did|done|taken|taking|after)\b", re.I)
-_GOALS = {
-    "avoid-surgery": re.compile(
-        r"\b(avoid|put off|delay|postpone|stay away from|not (?:want|wanting) (?:a |an )?)"
-        r"[^.?!]{0,30}\b(surgery|operation|replacement|tkr|thr)\b", re.I),
-    "stay-active": re.compile(
-        r"\b(keep|get back to|return to|carry on)\b[^.?!]{0,20}\b(running|sport|walking|golf|"
-        r"tennis|hiking|cycling|active|gym)\b", re.I),
-}
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+_UNITS_IN_WEEKS = {"day": 1 / 7, "week": 1, "month": 4.345, "year": 52.18}
+_MONTHS = ("january february march april may june july august september october "
+           "november december").split()
 # Follow-ups that lean on what came before ("and for the hip?", "what about that?").
 _FOLLOW_UP = re.compile(
-    r"^\s*(and|what about|how about|also|plus|same|that|it|this|those)\b"
-    r"|\b(that|it|this|them|those)\b[^.?!]{0,30}\?*$|\bcompare\b", re.I)
+    r"^\s*(and|what about|how about|also|plus|same|that|it|this|those|ok|okay|so|but|then|"
+    r"what if|and if|is that|is it|does it|do they|are they|would it|will it|can i|could i)\b"
+    r"|\b(that|it|this|them|those|they)\b[^.?!]{0,40}\?*\s*$", re.I)
+#: A question needs at least one word of two letters or more ("?" and "a" are not questions).
+_WORDS = re.compile(r"[^\W\d_]{2,}", re.UNICODE)
+#: Categories of vocabulary treatments the evidence base answers on in full.
+ANSWERED = ("injection",)
+
+
+class NotAQuestion(ValueError):
+    """Input with no words to understand ("?", "a", punctuation)."""
+
+
+@dataclass
+class Subject:
+    """A therapy the person named: its vocabulary id (None when the vocabulary does not know
+    it), the words they used, and whether it is asked about or only already tried."""
+
+    id: str | None
+    name: str
+    category: str
+    role: str = "asked"  # asked | tried
+
+
+@dataclass
+class Situation:
+    """What the person said about themselves."""
+
+    age: int | None = None
+    oa_grade: int | None = None
+    severity: str | None = None  # mild | moderate | severe
+    conditions: list[str] = field(default_factory=list)  # context ids: diabetes, pregnancy ...
+    medicines: list[str] = field(default_factory=list)  # context ids: anticoagulant ...
+    previous: list[dict] = field(default_factory=list)  # {treatment, weeks_ago}
+    planned_surgery: dict | None = None  # {joint, weeks_until}
+    goals: list[str] = field(default_factory=list)
+    tried: list[str] = field(default_factory=list)
+    guidance: str | None = None
+
+    def contexts(self) -> list[str]:
+        """The context ids (data/vocab.yaml) this situation brings to the evidence."""
+        out = list(self.conditions) + list(self.medicines)
+        if self.previous:
+            out.append("recent-injection")
+        if self.planned_surgery is not None:
+            out.append("planned-joint-replacement")
+        if self.severity == "severe" or (self.oa_grade or 0) >= 4:
+            out.append("advanced-oa")
+        elif self.severity == "mild" or (self.oa_grade is not None and self.oa_grade <= 2):
+            out.append("early-oa")
+        if self.age is not None and self.age >= 65:
+            out.append("older-age")
+        elif self.age is not None and self.age < 50:
+            out.append("younger-age")
+        return list(dict.fromkeys(out))
+
+    def as_dict(self) -> dict:
+        d: dict = {}
+        for key in ("age", "oa_grade", "severity", "planned_surgery", "guidance"):
+            value = getattr(self, key)
+            if value is not None:
+                d[key] = value
+        for key in ("conditions", "medicines", "previous", "goals", "tried"):
+            value = getattr(self, key)
+            if value:
+                d[key] = value
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict) -> Situation:
+        s = cls()
+        for key, value in (d or {}).items():
+            if hasattr(s, key):
+                setattr(s, key, value)
+        return s
 
 
 @dataclass
 class Understanding:
     question: str
-    treatments: list[str] = field(default_factory=list)
+    subjects: list[Subject] = field(default_factory=list)
     joints: list[str] = field(default_factory=list)
-    intents: list[str] = field(default_factory=list)
-    profile: dict = field(default_factory=dict)
+    facets: list[str] = field(default_factory=list)
+    jurisdiction: str | None = None
+    situation: Situation = field(default_factory=Situation)
     red_flags: list[str] = field(default_factory=list)
     out_of_scope: list[str] = field(default_factory=list)
     mentions_oa: bool = False
     inherited: list[str] = field(default_factory=list)
-    profile_hints: dict = field(default_factory=dict)
+    facets_asked: bool = False  # False when no facet cue matched and "efficacy" was assumed
+
+    # -- views ----------------------------------------------------------------------------
+    @property
+    def treatments(self) -> list[str]:
+        """Vocabulary ids of every therapy asked about, in the order named."""
+        return list(dict.fromkeys(s.id for s in self.subjects if s.id and s.role == "asked"))
+
+    @property
+    def unknown(self) -> list[str]:
+        """Therapies named that the vocabulary does not know, by the words used."""
+        return [s.name for s in self.subjects if s.id is None and s.role == "asked"]
 
     @property
     def urgent(self) -> bool:
         return bool(self.red_flags)
 
     @property
+    def primary_facet(self) -> str:
+        return self.facets[0] if self.facets else "efficacy"
+
+    @property
     def has_subject(self) -> bool:
-        return bool(self.treatments or self.joints or self.mentions_oa)
+        return bool(self.subjects or self.joints or self.mentions_oa)
+
+    @staticmethod
+    def inherited_facets(previous: dict) -> list[str]:
+        return list(previous.get("facets") or [])
+
+    def state(self) -> dict:
+        """What a follow-up may inherit (stored with the conversation)."""
+        return {"subjects": [s.__dict__ for s in self.subjects], "joints": self.joints,
+                "facets": self.facets, "jurisdiction": self.jurisdiction,
+                "situation": self.situation.as_dict(), "mentions_oa": self.mentions_oa}
 
 
 def understand(question: str, vocab: Vocabulary, lexicon: Lexicon) -> Understanding:
+    """Read one question (without the conversation: see `inherit`)."""
+    if not _WORDS.search(question):
+        raise NotAQuestion("please ask a question in words, e.g. 'Does PRP help knee arthritis?'")
     u = Understanding(question=question)
+    cues = lexicon.context
     matches = vocab.find(question)
-    tried_spans = _tried_spans(question)
-    tried: list[str] = []
+    tried_spans = _tried_spans(question, lexicon)
+    guided = False
     for m in matches:
         if m.kind == "treatment":
-            if any(a <= m.start < b for a, b in tried_spans):
-                tried.append(m.id)
-            if m.id not in u.treatments:
-                u.treatments.append(m.id)
+            term = vocab.term("treatment", m.id)
+            category = (term.category if term else None) or "injection"
+            if m.id == "image-guidance":
+                guided = True
+                continue
+            role = "tried" if any(a <= m.start < b for a, b in tried_spans) else "asked"
+            _add_subject(u, Subject(m.id, m.text, category, role))
         elif m.kind == "joint" and m.id not in u.joints:
             u.joints.append(m.id)
-    if "image-guidance" in u.treatments and len(u.treatments) > 1:
-        # "an ultrasound-guided injection" qualifies how an injection is given: context, not
-        # an option of its own, when an injection is named too.
-        u.treatments.remove("image-guidance")
-        u.profile_hints["guidance"] = "image-guided"
+        elif m.kind == "context":
+            _add_context(u.situation, m.id)
+    if guided:
+        u.situation.guidance = "image-guided"
+        if not any(s.role == "asked" and s.category in ANSWERED for s in u.subjects) and \
+                cues.guided_injection_means:
+            # "an ultrasound-guided hip injection": the usual injection, given that way.
+            _add_subject(u, Subject(cues.guided_injection_means, "image-guided injection",
+                                    "injection"))
+    named_any = any(s.id for s in u.subjects)
+    for name in _unknown_therapies(question, matches, cues, frames=not named_any):
+        _add_subject(u, Subject(None, name, "unknown"))
+    # Something only mentioned as already tried is context, not the subject, when something
+    # else is asked about; alone, it is what they ask about.
+    if not any(s.role == "asked" for s in u.subjects):
+        for s in u.subjects:
+            s.role = "asked"
+    u.situation.tried = [s.id for s in u.subjects if s.role == "tried" and s.id]
     u.mentions_oa = bool(_OA.search(question)) and not _NOT_OA.search(question)
-    u.intents = [rule.id for rule in lexicon.intents if rule.search(question)]
-    if len(u.treatments) >= 2 and "compare" not in u.intents:
-        u.intents.append("compare")
-    u.red_flags = [rule.id for rule in lexicon.red_flags if rule.search(question)]
-    u.out_of_scope = [rule.id for rule in lexicon.scope if rule.search(question)]
-    u.profile = {**_profile(question, tried), **u.profile_hints}
-    # A treatment only mentioned as already tried is context, not the subject, when
-    # something else is asked about too.
-    if tried and len(u.treatments) > len(set(tried)):
-        u.treatments = [t for t in u.treatments if t not in tried] + [
-            t for t in u.treatments if t in tried and "compare" in u.intents]
+    u.facets = _facets(question, lexicon, len(u.treatments) + len(u.unknown))
+    u.facets_asked = any(f.first_at(question) is not None for f in lexicon.facets
+                         if not f.internal)
+    u.jurisdiction = _jurisdiction(question, cues)
+    u.red_flags = [f.id for f in lexicon.red_flags if f.search(question)]
+    u.out_of_scope = [r.id for r in lexicon.scope if r.search(question)]
+    _situation(question, u, cues)
+    if (u.situation.conditions or u.situation.medicines) and "interaction" not in u.facets:
+        u.facets.insert(1, "interaction")
+    if u.situation.planned_surgery is not None and "surgery-timing" not in u.facets:
+        u.facets.insert(0, "surgery-timing")
+    # An operation named beside an injection ("a steroid jab before my TKR"), or in a question
+    # about timing around it, is the person's plan, not an option to grade.
+    if "surgery-timing" in u.facets or any(s.category in ANSWERED and s.role == "asked"
+                                           for s in u.subjects):
+        for s in u.subjects:
+            if s.category == "surgery":
+                s.role = "context"
     return u
 
 
-def _tried_spans(text: str) -> list[tuple[int, int]]:
+def _add_subject(u: Understanding, s: Subject) -> None:
+    for old in u.subjects:
+        if (s.id and old.id == s.id) or (not s.id and not old.id and old.name == s.name):
+            if s.role == "asked":
+                old.role = "asked"
+            return
+    u.subjects.append(s)
+
+
+def _add_context(sit: Situation, cid: str) -> None:
+    target = sit.medicines if cid in ("anticoagulant", "antiplatelet") else sit.conditions
+    if cid in ("advanced-oa", "early-oa", "older-age", "younger-age", "recent-injection",
+               "planned-joint-replacement"):
+        return  # read from the words around them (age, grade, when) instead
+    if cid not in target:
+        target.append(cid)
+
+
+def _facets(text: str, lexicon: Lexicon, n_subjects: int) -> list[str]:
+    found = []
+    for facet in lexicon.facets:
+        if facet.internal:
+            continue
+        at = facet.first_at(text)
+        if at is not None:
+            found.append((at, facet.id))
+    order = [fid for _, fid in sorted(found, key=lambda x: x[0])]
+    if n_subjects >= 2 and "comparison" not in order:
+        order.append("comparison")
+    if n_subjects < 2 and "comparison" in order and not re.search(
+            r"\b(vs\.?|versus|compar\w*|better than|instead of|rather than|or)\b", text, re.I):
+        order.remove("comparison")
+    # Efficacy is implied when nothing more specific is asked, and kept after the rest.
+    if "efficacy" in order and len(order) > 1:
+        order.remove("efficacy")
+        order.append("efficacy")
+    return list(dict.fromkeys(order)) or ["efficacy"]
+
+
+def _jurisdiction(text: str, cues) -> str | None:
+    hits = []
+    for code, rx in cues.jurisdiction.items():
+        m = rx.search(text)
+        if m:
+            hits.append((m.start(), code))
+    return min(hits)[1] if hits else None
+
+
+def _tried_spans(text: str, lexicon: Lexicon) -> list[tuple[int, int]]:
+    """Stretches of text that say what was already had ("I've had two cortisone shots")."""
     spans = []
-    for m in _TRIED.finditer(text):
+    rx = re.compile(r"\b(i|i've|ive|i have|i had|i'd|we|we've|he|she|they|my \w+)\s+"
+                    r"(?:have\s+|has\s+|had\s+|already\s+|previously\s+|recently\s+|just\s+|"
+                    r"also\s+|once\s+)*(tried|had|been given|received|was given|got|done|did)\b"
+                    r"|\b(after|since) (my|a|an|the|his|her)\b|\b(my|the|his|her) (previous|last)\b",
+                    re.I)
+    for m in rx.finditer(text):
         end = len(text)
-        stop = re.search(r"[.;!?]|\b(but|and now|should|would|will|can|could|is|does)\b",
-                         text[m.end():])
+        stop = re.search(r"[.;!?]|,\s*(but|and|so)\b|\b(but|and now|should|would|will|can|could|"
+                         r"is|are|does|do|what|how|instead|or|vs|versus|compared)\b",
+                         text[m.end():], re.I)
         if stop:
             end = m.end() + stop.start()
         spans.append((m.start(), end))
     return spans
 
 
-def _profile(text: str, tried: list[str]) -> dict:
-    profile: dict = {}
-    m = _AGE.search(text)
-    if m:
-        age = int(m.group(1) or m.group(2))
-        if 18 <= age <= 105:
-            profile["age"] = age
-    g = _GRADE.search(text)
-    if g:
-        raw = g.group(1).lower()
-        profile["oa_grade"] = _ROMAN.get(raw, int(raw) if raw.isdigit() else None)
-    elif _SEVERE.search(text):
-        profile["severity"] = "severe"
-    if tried:
-        profile["tried"] = sorted(set(tried))
-    goals = [gid for gid, rx in _GOALS.items() if rx.search(text)]
-    if goals:
-        profile["goals"] = goals
-    return profile
+def _unknown_therapies(text: str, matches, cues, frames: bool = True) -> list[str]:
+    """Therapies the vocabulary does not know, kept by name: those named with a cue word
+    ("ozone injections", "CBD oil") and, when no known therapy is asked about, what the
+    question's frame names ("does turmeric help ...", "has anyone tried X for ...")."""
+    low = text.lower()
+    taken = [(m.start, m.end) for m in matches if m.kind in ("treatment", "joint")]
+    out: list[str] = []
+
+    def keep(start: int, phrase: str, trim_stop: bool) -> None:
+        if trim_stop and cues.unknown_stop_at is not None:
+            phrase = cues.unknown_stop_at.split(f" {phrase} ")[0].strip()
+        words = [w.strip("'") for w in phrase.split()]
+        while words and words[0] in cues.not_a_therapy:
+            words.pop(0)
+        while words and words[-1] in cues.not_a_therapy:
+            words.pop()
+        if not words or all(w in cues.not_a_therapy for w in words):
+            return
+        name = " ".join(words)
+        at = low.find(name, start)
+        if at >= 0 and any(a < at + len(name) and at < b for a, b in taken):
+            return
+        if len(name) >= 3 and name not in out and not any(name in o for o in out):
+            out.append(name)
+
+    if cues.unknown_cue is not None:
+        for m in cues.unknown_cue.finditer(low):
+            words = m.group(1).split()
+            if any(w in cues.not_a_therapy for w in words[1:]):
+                words = words[:1]
+            keep(m.start(1), " ".join(words), trim_stop=False)
+    if frames and not out:
+        for rx in cues.unknown_frames:
+            for m in rx.finditer(low):
+                keep(m.start(1), m.group(1), trim_stop=True)
+    return out
+
+
+def _weeks(amount: str, unit: str, numbers: dict[str, int]) -> float | None:
+    amount = amount.lower().strip()
+    n = int(amount) if amount.isdigit() else numbers.get(amount)
+    unit = unit.lower().rstrip("s")
+    if n is None or unit not in _UNITS_IN_WEEKS:
+        return None
+    return round(n * _UNITS_IN_WEEKS[unit], 1)
+
+
+def _when(text: str, patterns, numbers: dict[str, int]) -> float | None:
+    """Weeks in a time phrase ("6 weeks ago", "in three months", "next month", "in March")."""
+    for rx in patterns:
+        m = rx.search(text)
+        if not m:
+            continue
+        groups = [g for g in m.groups() if g]
+        if len(groups) >= 2:
+            return _weeks(groups[0], groups[1], numbers)
+        phrase = m.group(0).lower()
+        if "week" in phrase:
+            return 1
+        if "month" in phrase:
+            return 4.3
+        if "year" in phrase:
+            return 52
+        if any(day in phrase for day in ("yesterday", "today", "morning", "this week")):
+            return 0.1
+        if any(month in phrase for month in _MONTHS):
+            return None  # a named month: timing known to the person, not to us
+    return None
+
+
+def _situation(text: str, u: Understanding, cues) -> None:
+    sit = u.situation
+    for rx in cues.age:
+        m = rx.search(text)
+        if m:
+            raw = next(g for g in m.groups() if g)
+            age = int(raw) * 10 + 5 if len(raw) == 1 else int(raw)
+            if 18 <= age <= 105:
+                sit.age = age
+                break
+    for rx in cues.grade:
+        g = rx.search(text)
+        if g:
+            raw = g.group(1).lower()
+            sit.oa_grade = _ROMAN.get(raw, int(raw) if raw.isdigit() else None)
+            break
+    for level in ("severe", "moderate", "mild"):
+        if any(rx.search(text) for rx in cues.severity.get(level, [])):
+            sit.severity = level
+            break
+    if any(rx.search(text) for rx in cues.previous_cues):
+        had = sit.tried or [t for t in u.treatments if t]
+        weeks = _when(text, cues.previous_when, cues.numbers)
+        for t in (had or [None]):
+            sit.previous.append({"treatment": t, "weeks_ago": weeks})
+    if any(rx.search(text) for rx in cues.surgery_cues):
+        sit.planned_surgery = {"weeks_until": _when(text, cues.surgery_when, cues.numbers),
+                               "joint": u.joints[0] if u.joints else None}
+    sit.goals = [gid for gid, rxs in cues.goals.items() if any(rx.search(text) for rx in rxs)]
 
 
 def looks_like_follow_up(question: str, u: Understanding) -> bool:
@@ -136,24 +384,48 @@ def looks_like_follow_up(question: str, u: Understanding) -> bool:
 
 def inherit(u: Understanding, previous: dict) -> Understanding:
     """Fill what the follow-up leaves implied from the conversation so far."""
-    prev_t = [t for t in previous.get("treatments", []) if t]
+    prev_subjects = [Subject(**s) for s in previous.get("subjects") or []
+                     if isinstance(s, dict) and {"id", "name", "category"} <= set(s)]
+    prev_asked = [s for s in prev_subjects if s.role == "asked"]
     prev_j = [j for j in previous.get("joints", []) if j]
-    if not u.treatments and prev_t:
-        u.treatments = list(prev_t)
+    asked_now = [s for s in u.subjects if s.role == "asked"]
+    if not asked_now and prev_asked:
+        u.subjects = prev_asked + [s for s in u.subjects if s.role != "asked"]
         u.inherited.append("treatments")
-    elif u.treatments and "compare" in u.intents and prev_t:
+    elif asked_now and "comparison" in u.facets and prev_asked:
         # "how does that compare with a steroid injection?": the old subject stays.
-        u.treatments = list(dict.fromkeys(prev_t + u.treatments))
+        u.subjects = prev_asked + [s for s in u.subjects
+                                   if not any(_same(s, p) for p in prev_asked)]
         u.inherited.append("treatments")
     if not u.joints and prev_j:
         u.joints = list(prev_j)
         u.inherited.append("joints")
-    if not u.intents and previous.get("intents"):
-        u.intents = [i for i in previous["intents"] if i != "compare"] or ["efficacy"]
-        u.inherited.append("intents")
-    profile = dict(previous.get("profile") or {})
-    profile.update(u.profile)
-    u.profile = profile
+    if not u.facets_asked and previous.get("facets"):
+        u.facets = list(previous["facets"])
+        u.inherited.append("facets")
+    if u.jurisdiction is None and previous.get("jurisdiction"):
+        u.jurisdiction = previous["jurisdiction"]
+        u.inherited.append("jurisdiction")
+    old = Situation.from_dict(previous.get("situation") or {})
+    new = u.situation
+    for key in ("age", "oa_grade", "severity", "planned_surgery", "guidance"):
+        if getattr(new, key) is None and getattr(old, key) is not None:
+            setattr(new, key, getattr(old, key))
+    for key in ("conditions", "medicines", "previous", "goals", "tried"):
+        merged = list(getattr(old, key)) + [x for x in getattr(new, key)
+                                            if x not in getattr(old, key)]
+        setattr(new, key, merged)
     if previous.get("mentions_oa"):
         u.mentions_oa = True
+    n = len(u.treatments) + len(u.unknown)
+    if n >= 2 and "comparison" not in u.facets:
+        u.facets.insert(len(u.facets) - (1 if u.facets[-1:] == ["efficacy"] else 0),
+                        "comparison")
+    elif n < 2 and "comparison" in u.facets and "comparison" in u.inherited_facets(previous):
+        u.facets.remove("comparison")
+    u.facets = u.facets or ["efficacy"]
     return u
+
+
+def _same(a: Subject, b: Subject) -> bool:
+    return (a.id is not None and a.id == b.id) or (a.id is None and a.name == b.name)

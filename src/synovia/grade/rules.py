@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from synovia.grade.visibility import visible
 from synovia.evidence import (
     EvidenceBase,
     Finding,
@@ -102,11 +103,16 @@ def _design(src: Source | None) -> int:
 
 
 def grade_option(base: EvidenceBase, treatment: str, joint: str | None,
-                 verified_only: bool = False) -> Grade:
-    """Grade the evidence on `treatment` for `joint` (None: any joint)."""
+                 verified_only: bool = False, audience: str | None = None) -> Grade:
+    """Grade the evidence on `treatment` for `joint` (None: any joint).
+
+    With an `audience`, the grade rests only on records that audience may see (the
+    visibility rule), so a patient's verdict never leans on a record the patient cannot see."""
+    if verified_only and audience is None:
+        audience = "patient"
     g = Grade(treatment=treatment, joint=joint)
     for f in base.findings_about(treatment):
-        if verified_only and f.verification != "verified":
+        if not visible(f, audience):
             continue
         src = base.sources.get(f.source)
         if src is None:
@@ -131,13 +137,15 @@ def grade_option(base: EvidenceBase, treatment: str, joint: str | None,
         else:
             g.indirect.append(f)
     for r in base.recommendations.values():
-        if r.treatment == treatment and (joint is None or r.joint in (joint, None)):
+        if (r.treatment == treatment and (joint is None or r.joint in (joint, None))
+                and visible(r, audience)):
             src = base.sources.get(r.source)
             if src:
                 g.stances.append(Stance(r, src))
     g.stances.sort(key=lambda s: (-s.source.year, s.body))
     g.regulatory = sorted(
-        (r for r in base.regulatory.values() if r.treatment == treatment),
+        (r for r in base.regulatory.values()
+         if r.treatment == treatment and visible(r, audience)),
         key=lambda r: (r.jurisdiction, r.id))
     _rate(g, base)
     return g

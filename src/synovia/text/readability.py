@@ -66,6 +66,13 @@ def _pyphen():
     return pyphen.Pyphen(lang="en_US")
 
 
+def is_english_word(word: str) -> bool:
+    """True for a word in the CMU pronouncing dictionary (an everyday English word or name).
+    Fuzzy matching uses it so that a real word ("dextrose") is never read as a misspelt
+    treatment ("exosome")."""
+    return word.lower() in _syllable_table()
+
+
 def syllables(word: str) -> int:
     count = _syllable_table().get(word)
     if count is None:

@@ -1,5 +1,5 @@
-"""Language data from `data/lexicon/`: red flags, scope, intents, questions to ask a clinic,
-the hype lexicon and guideline bodies. Validated on load; patterns compiled once. Shared by
+"""Language data from `data/lexicon/`: red flags, scope, question facets, the person's context,
+questions to ask a clinic, the hype lexicon and guideline bodies. Validated on load; patterns compiled once. Shared by
 the ask and check jobs, so both judge language by the same rules."""
 
 from __future__ import annotations
@@ -31,6 +31,56 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class RedFlag(Rule):
+    """A red-flag symptom with its own urgent advice and the records that advice rests on."""
+
+    level: str = "111"
+    plain: str = ""
+    clinician: str = ""
+    sources: tuple[str, ...] = ()
+
+    @property
+    def rank(self) -> int:
+        return {"999": 0, "a&e": 1, "111": 2}.get(self.level, 3)
+
+
+@dataclass(frozen=True)
+class Facet(Rule):
+    """One thing a question can ask about, the finding outcomes that answer it and its wording."""
+
+    outcomes: tuple[str, ...] = ()
+    title: str = ""
+    none: str = ""
+    internal: bool = False
+
+    def first_at(self, text: str) -> int | None:
+        """Where in `text` this facet is first asked (None when it is not)."""
+        hits = [m.start() for p in self.patterns for m in [p.search(text)] if m]
+        return min(hits) if hits else None
+
+
+@dataclass
+class ContextCues:
+    """How people describe their situation (data/lexicon/context.yaml), compiled."""
+
+    age: list[re.Pattern[str]] = field(default_factory=list)
+    grade: list[re.Pattern[str]] = field(default_factory=list)
+    severity: dict[str, list[re.Pattern[str]]] = field(default_factory=dict)
+    previous_cues: list[re.Pattern[str]] = field(default_factory=list)
+    previous_when: list[re.Pattern[str]] = field(default_factory=list)
+    surgery_cues: list[re.Pattern[str]] = field(default_factory=list)
+    surgery_when: list[re.Pattern[str]] = field(default_factory=list)
+    goals: dict[str, list[re.Pattern[str]]] = field(default_factory=dict)
+    jurisdiction: dict[str, re.Pattern[str]] = field(default_factory=dict)
+    numbers: dict[str, int] = field(default_factory=dict)
+    guided_injection_means: str | None = None
+    unknown_cue: re.Pattern[str] | None = None
+    unknown_frames: list[re.Pattern[str]] = field(default_factory=list)
+    unknown_stop_at: re.Pattern[str] | None = None
+    not_a_therapy: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
 class ClinicQuestion:
     id: str
     treatments: tuple[str, ...]
@@ -53,19 +103,32 @@ class HypeTerm:
 
 @dataclass
 class Lexicon:
-    red_flags: list[Rule] = field(default_factory=list)
+    red_flags: list[RedFlag] = field(default_factory=list)
     urgent_plain: str = ""
     urgent_clinician: str = ""
     urgent_sources: list[str] = field(default_factory=list)
     scope: list[Rule] = field(default_factory=list)
     help_plain: str = ""
     help_url: str | None = None
-    intents: list[Rule] = field(default_factory=list)
+    facets: list[Facet] = field(default_factory=list)
+    context: ContextCues = field(default_factory=ContextCues)
+    wording: dict = field(default_factory=dict)
     questions: list[ClinicQuestion] = field(default_factory=list)
     hype: list[HypeTerm] = field(default_factory=list)
     hedges: re.Pattern[str] | None = None
     negations: re.Pattern[str] | None = None
     bodies: list[Rule] = field(default_factory=list)
+
+    def say(self, audience: str, key: str, **values) -> str:
+        """A frame phrase for `audience`, with its placeholders filled."""
+        return self.wording[audience if audience in ("patient", "clinician") else "patient"][
+            key].format(**values)
+
+    def title(self, key: str) -> str:
+        return self.wording["titles"].get(key, key)
+
+    def facet(self, fid: str) -> Facet | None:
+        return next((f for f in self.facets if f.id == fid), None)
 
     def hype_in(self, text: str) -> list[tuple[HypeTerm, re.Match[str]]]:
         return [(h, m) for h in self.hype for m in [h.pattern.search(text)] if m]
@@ -106,21 +169,102 @@ def _rules(entries: list, where: Path) -> list[Rule]:
     return rules
 
 
+def _compile(patterns, where: Path, what: str) -> list[re.Pattern[str]]:
+    if isinstance(patterns, str):
+        patterns = [patterns]
+    try:
+        return [re.compile(str(p), re.IGNORECASE) for p in patterns or []]
+    except re.error as exc:
+        raise LexiconError(f"{where}: {what}: bad pattern: {exc}") from None
+
+
+def _red_flags(entries: list, where: Path) -> list[RedFlag]:
+    flags = []
+    for e in entries or []:
+        if not isinstance(e, dict) or not e.get("id") or not e.get("plain"):
+            raise LexiconError(f"{where}: every red flag needs an id and plain advice")
+        flags.append(RedFlag(
+            str(e["id"]), str(e.get("label") or e["id"]),
+            tuple(_compile(e.get("patterns"), where, str(e["id"]))),
+            level=str(e.get("level", "111")).lower(), plain=" ".join(str(e["plain"]).split()),
+            clinician=" ".join(str(e.get("clinician") or e["plain"]).split()),
+            sources=tuple(e.get("sources") or ())))
+    return sorted(flags, key=lambda f: f.rank)
+
+
+def _facets(entries: list, where: Path) -> list[Facet]:
+    facets = []
+    for e in entries or []:
+        if not isinstance(e, dict) or not e.get("id"):
+            raise LexiconError(f"{where}: every facet needs an id")
+        facets.append(Facet(
+            str(e["id"]), str(e.get("label") or e["id"]),
+            tuple(_compile(e.get("patterns"), where, str(e["id"]))),
+            outcomes=tuple(e.get("outcomes") or ()), title=str(e.get("title") or e["id"]),
+            none=str(e.get("none") or ""), internal=bool(e.get("internal"))))
+    return facets
+
+
+def _context(data: dict, where: Path) -> ContextCues:
+    c = ContextCues()
+    c.age = _compile(data.get("age"), where, "age")
+    c.grade = _compile(data.get("grade"), where, "grade")
+    c.severity = {k: _compile(v, where, f"severity.{k}")
+                  for k, v in (data.get("severity") or {}).items()}
+    prev = data.get("previous_injection") or {}
+    c.previous_cues = _compile(prev.get("cues"), where, "previous_injection.cues")
+    c.previous_when = _compile(prev.get("when"), where, "previous_injection.when")
+    surgery = data.get("planned_surgery") or {}
+    c.surgery_cues = _compile(surgery.get("cues"), where, "planned_surgery.cues")
+    c.surgery_when = _compile(surgery.get("when"), where, "planned_surgery.when")
+    c.goals = {k: _compile(v, where, f"goals.{k}") for k, v in (data.get("goals") or {}).items()}
+    c.jurisdiction = {k: _compile(v, where, f"jurisdiction.{k}")[0]
+                      for k, v in (data.get("jurisdiction") or {}).items()}
+    c.numbers = {str(k): int(v) for k, v in (data.get("numbers") or {}).items()}
+    c.guided_injection_means = data.get("guided_injection_means")
+    unknown = data.get("unknown_therapy") or {}
+    if unknown.get("cue"):
+        c.unknown_cue = _compile(unknown["cue"], where, "unknown_therapy.cue")[0]
+    c.unknown_frames = _compile(unknown.get("frames"), where, "unknown_therapy.frames")
+    if unknown.get("stop_at"):
+        c.unknown_stop_at = _compile(unknown["stop_at"], where, "unknown_therapy.stop_at")[0]
+    c.not_a_therapy = frozenset(str(w).lower() for w in unknown.get("not_a_therapy") or [])
+    return c
+
+
+def _wording(data: dict, where: Path) -> dict:
+    """The answer's frame words; every audience must carry every phrase the other has."""
+    for key in ("disclaimer", "titles", "patient", "clinician"):
+        if key not in data:
+            raise LexiconError(f"{where}: missing {key!r}")
+    missing = set(data["patient"]) ^ set(data["clinician"])
+    if missing:
+        raise LexiconError(f"{where}: phrases not given for both audiences: {sorted(missing)}")
+
+    def tidy(value):
+        if isinstance(value, dict):
+            return {k: tidy(v) for k, v in value.items()}
+        return " ".join(str(value).split())
+
+    return tidy(data)
+
+
 def load_lexicon(folder: Path) -> Lexicon:
     lex = Lexicon()
     flags = _read(folder / "red_flags.yaml")
-    lex.red_flags = _rules(flags.get("red_flags"), folder / "red_flags.yaml")
+    lex.red_flags = _red_flags(flags.get("red_flags"), folder / "red_flags.yaml")
     advice = flags.get("urgent_advice") or {}
-    lex.urgent_plain = str(advice.get("plain", "")).strip()
-    lex.urgent_clinician = str(advice.get("clinician", lex.urgent_plain)).strip()
+    lex.urgent_plain = " ".join(str(advice.get("plain", "")).split())
+    lex.urgent_clinician = " ".join(str(advice.get("clinician", lex.urgent_plain)).split())
     lex.urgent_sources = list(advice.get("sources") or [])
     scope = _read(folder / "scope.yaml")
     lex.scope = _rules(scope.get("conditions"), folder / "scope.yaml")
     help_ = scope.get("help") or {}
     lex.help_plain = str(help_.get("plain", "")).strip()
     lex.help_url = help_.get("url")
-    intents = _read(folder / "intents.yaml")
-    lex.intents = _rules(intents.get("intents"), folder / "intents.yaml")
+    lex.facets = _facets(_read(folder / "facets.yaml").get("facets"), folder / "facets.yaml")
+    lex.context = _context(_read(folder / "context.yaml"), folder / "context.yaml")
+    lex.wording = _wording(_read(folder / "answer.yaml"), folder / "answer.yaml")
     questions = _read(folder / "questions.yaml")
     for q in questions.get("questions") or []:
         lex.questions.append(ClinicQuestion(

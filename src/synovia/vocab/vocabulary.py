@@ -203,6 +203,8 @@ class Vocabulary:
                 key = best[0]
                 if abs(len(key) - len(chunk)) > max(2, len(key) // 5):
                     continue
+                if _real_word_outside(chunk, key):
+                    continue
                 kind, tid = self._exact[key]
                 taken.append((start, end))
                 found.append(Match(kind, tid, start, end, text[start:end], fuzzy=True))
@@ -216,6 +218,16 @@ COMMON_WORDS = frozenset({
     "hippie", "ships", "chips", "whips", "tips", "steer", "stereo", "stored", "storied",
     "plasma's", "places", "plates", "platter", "hyper", "hello", "heels", "heals",
 })
+
+
+def _real_word_outside(chunk: str, key: str) -> bool:
+    """A real English word in `chunk` that the term does not contain: "dextrose injections"
+    is not a misspelling of "exosome injections", whatever the letters say."""
+    from synovia.text.readability import is_english_word
+
+    key_words = set(key.split())
+    return any(len(w) > 3 and w not in key_words and is_english_word(w.strip("'-"))
+               for w in chunk.split())
 
 
 def _cutoff(chunk: str) -> float:

@@ -1,0 +1,120 @@
+"""Choose the evidence records that answer each part of a question: per facet and option, per
+situation, head to head, per jurisdiction. Honest about joints: a record about another joint
+is only used when none about the joint asked exists, and then it is marked as borrowed."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from synovia.evidence import EvidenceBase, Finding, RegulatoryStatus
+from synovia.grade import visible
+
+DESIGN_ORDER = {"systematic-review": 0, "rct": 1, "guideline": 2, "cohort": 3,
+                "regulatory": 4, "case-series": 5, "narrative-review": 6, "other": 7,
+                "preclinical": 8}
+
+
+@dataclass
+class Pick:
+    """A finding chosen to answer something, with the joints it was borrowed from (if any)."""
+
+    finding: Finding
+    borrowed: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Selector:
+    base: EvidenceBase
+    audience: str
+    ranks: dict[str, int] = field(default_factory=dict)  # finding id -> retrieval rank
+    #: jurisdiction code -> the words that place a text there (data/lexicon/context.yaml)
+    places: dict[str, re.Pattern[str]] = field(default_factory=dict)
+
+    def _key(self, f: Finding, joint: str | None) -> tuple:
+        src = self.base.sources.get(f.source)
+        where = 0 if joint is None or joint in f.joints else (1 if not f.joints else 2)
+        return (where, self.ranks.get(f.id, 999), DESIGN_ORDER.get(src.kind if src else "", 9),
+                f.effect is None, -(src.year if src else 0), f.id)
+
+    def about(self, treatment: str, outcomes: tuple[str, ...] | set[str],
+              joint: str | None, limit: int = 3, first_only: bool = False,
+              jurisdiction: str | None = None) -> list[Pick]:
+        """Visible findings on `treatment` with one of `outcomes`, best first.
+
+        With `first_only`, only findings where `treatment` is the one the direction speaks
+        for (not the comparator of a head-to-head study). With a `jurisdiction`, findings
+        bound to another place (an NHS fact for a US question) are left out."""
+        pool = [f for f in self.base.findings_about(treatment)
+                if f.outcome in outcomes and visible(f, self.audience)
+                and (not first_only or f.treatments[:1] == [treatment])
+                and (jurisdiction is None or f.jurisdiction in (None, jurisdiction))]
+        return self._joint_honest(pool, joint, limit)
+
+    def _joint_honest(self, pool: list[Finding], joint: str | None, limit: int,
+                      borrow: bool = True) -> list[Pick]:
+        pool.sort(key=lambda f: self._key(f, joint))
+        if joint is None:
+            return [Pick(f) for f in pool[:limit]]
+        own = [f for f in pool if joint in f.joints or not f.joints]
+        if own or not borrow:
+            return [Pick(f) for f in own[:limit]]
+        return [Pick(f, sorted(set(f.joints))) for f in pool[:limit]]
+
+    def for_context(self, context: str, treatments: list[str], joint: str | None,
+                    limit: int = 2) -> list[Pick]:
+        """Findings tagged with a situation (diabetes, blood thinners ...) for these
+        treatments, or for injections in general when a record names no treatment."""
+        pool = [f for f in self.base.findings.values()
+                if context in f.context and visible(f, self.audience)
+                and (not f.treatments or set(f.treatments) & set(treatments))]
+        # A situation's evidence is never borrowed from another joint: "nothing held for you"
+        # is more honest than a finding about somebody else's shoulder.
+        return self._joint_honest(pool, joint, limit, borrow=False)
+
+    def head_to_head(self, a: str, b: str, joint: str | None, limit: int = 2) -> list[Pick]:
+        """Findings from studies that compared `a` with `b` directly."""
+        pool = [f for f in self.base.findings_about(a)
+                if b in f.treatments and f.outcome in ("pain", "function", "structure",
+                                                       "quality-of-life", "duration", "safety")
+                and visible(f, self.audience)]
+        return self._joint_honest(pool, joint, limit)
+
+    def regulatory(self, treatment: str, jurisdiction: str | None) -> list[RegulatoryStatus]:
+        """Visible regulatory records, for the jurisdiction asked or for every one held."""
+        records = [r for r in self.base.regulatory.values()
+                   if r.treatment == treatment and visible(r, self.audience)
+                   and (jurisdiction is None or r.jurisdiction == jurisdiction)]
+        order = {"UK": 0, "EU": 1, "US": 2}
+        return sorted(records, key=lambda r: (order.get(r.jurisdiction, 9),
+                                              -(r.date.toordinal() if r.date else 0), r.id))
+
+    def regulatory_findings(self, treatment: str, jurisdiction: str | None,
+                            limit: int = 2) -> list[Pick]:
+        """Findings about approval (regulator statements), preferring the jurisdiction asked."""
+        pool = [f for f in self.base.findings_about(treatment)
+                if f.outcome == "regulatory" and visible(f, self.audience)
+                and (jurisdiction is None or f.jurisdiction in (None, jurisdiction))]
+        if jurisdiction:
+            pool = [f for f in pool if self.jurisdiction_of(f) == jurisdiction]
+        return self._joint_honest(pool, None, limit)
+
+    def jurisdiction_of(self, f: Finding) -> str | None:
+        """Where a regulatory finding holds: its own tag, else the place its source names."""
+        if f.jurisdiction:
+            return f.jurisdiction
+        src = self.base.sources.get(f.source)
+        if src is None:
+            return None
+        text = f"{src.organisation or ''} {src.title}"
+        hits = [(m.start(), code) for code, rx in self.places.items() for m in [rx.search(text)]
+                if m]
+        return min(hits)[1] if hits else None
+
+    def gaps(self, treatment: str, joint: str | None) -> list[Pick]:
+        """Explicit records that no studies of `treatment` in `joint` were found."""
+        if joint is None:
+            return []
+        return [Pick(f) for f in self.base.findings_about(treatment)
+                if f.outcome == "evidence-gap" and joint in f.joints
+                and visible(f, self.audience)][:1]
