@@ -248,6 +248,9 @@ def _load(syn) -> None:
             print(p, file=sys.stderr)
         raise SystemExit("the evidence does not validate; fix it before scoring")
     syn.store.load(base)
+    from synovia.search import reindex
+
+    reindex(syn.store, syn.vocab)  # as `synovia evidence load` does: retrieval ranks findings
 
 
 if __name__ == "__main__":

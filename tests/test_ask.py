@@ -59,7 +59,7 @@ def test_understands_and_answers(answers, i):
     if answer.in_scope:
         assert answer.options, "an in-scope answer compares at least one option"
         assert answer.references, "an in-scope answer cites its evidence"
-    else:
+    elif not answer.safety.urgent:  # an urgent answer does the urgent job only
         assert "no evidence" in answer.summary.lower()
         assert not answer.options
 

@@ -454,8 +454,12 @@ def compose(u: Understanding, ctx: Context, conversation_id: str | None) -> Answ
                 ctx_short, ctx_detail = _context_parts(u, grades, ctx)
                 routine += ctx_short
                 facet_detail["context"] = ctx_detail
-        if "efficacy" not in u.facets and "comparison" not in u.facets and grades:
-            routine.append(Part(verdict(grades[0], ctx) + cite(*_verdict_sources(grades[0], ctx))))
+        if not routine or ("efficacy" not in u.facets and "comparison" not in u.facets):
+            # Never an empty short answer; and what the evidence says of the option itself
+            # follows whatever specific thing was asked.
+            for g in grades[:2]:
+                routine.append(Part(verdict(g, ctx) + cite(*_verdict_sources(g, ctx)),
+                                    must=not routine))
         if u.urgent:
             # The urgent job first and only: the routine answer is offered after, without
             # reassurance that could delay care.

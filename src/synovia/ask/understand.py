@@ -155,11 +155,16 @@ def understand(question: str, vocab: Vocabulary, lexicon: Lexicon) -> Understand
     cues = lexicon.context
     matches = vocab.find(question)
     tried_spans = _tried_spans(question, lexicon)
-    guided = False
+    people = [m.span() for m in cues.person.finditer(question)] if cues.person else []
+    guided = bool(cues.guided and cues.guided.search(question))
     for m in matches:
         if m.kind == "treatment":
             term = vocab.term("treatment", m.id)
             category = (term.category if term else None) or "injection"
+            if any(a <= m.start < b for a, b in people):
+                continue  # "my physio said ...": a person, not a therapy
+            if category == "comparator":
+                continue  # placebo, saline, sham: what an option is compared with
             if m.id == "image-guidance":
                 guided = True
                 continue
@@ -171,20 +176,37 @@ def understand(question: str, vocab: Vocabulary, lexicon: Lexicon) -> Understand
             _add_context(u.situation, m.id)
     if guided:
         u.situation.guidance = "image-guided"
-        if not any(s.role == "asked" and s.category in ANSWERED for s in u.subjects) and \
-                cues.guided_injection_means:
-            # "an ultrasound-guided hip injection": the usual injection, given that way.
-            _add_subject(u, Subject(cues.guided_injection_means, "image-guided injection",
-                                    "injection"))
+        if not any(s.category in ANSWERED for s in u.subjects) and _names_an_injection(
+                question):
+            # "an ultrasound-guided hip injection": the usual injections, given that way.
+            for tid in cues.guided_injection_means:
+                _add_subject(u, Subject(tid, "image-guided injection", "injection"))
     named_any = any(s.id for s in u.subjects)
     for name in _unknown_therapies(question, matches, cues, frames=not named_any):
         _add_subject(u, Subject(None, name, "unknown"))
+    # Painkillers asked about around an injection already had ("can I take ibuprofen after my
+    # PRP?") are a question about that injection.
+    asked = [s for s in u.subjects if s.role == "asked"]
+    if asked and all(s.category == "medicine" for s in asked) and any(
+            s.role == "tried" and s.category in ANSWERED for s in u.subjects):
+        for s in u.subjects:
+            s.role = "asked" if s.category in ANSWERED else "context"
     # Something only mentioned as already tried is context, not the subject, when something
     # else is asked about; alone, it is what they ask about.
     if not any(s.role == "asked" for s in u.subjects):
         for s in u.subjects:
             s.role = "asked"
     u.situation.tried = [s.id for s in u.subjects if s.role == "tried" and s.id]
+    # Core care and medicines named beside an injection ("physio, paracetamol, the lot") are
+    # history, not options, unless the question compares them.
+    if any(s.role == "asked" and s.category in ANSWERED for s in u.subjects) and \
+            not _COMPARE.search(question):
+        for s in u.subjects:
+            if s.role == "asked" and s.category in ("core", "medicine"):
+                s.role = "context"
+    for joint, rx in cues.joint_implied.items():
+        if rx.search(question) and joint not in u.joints:
+            u.joints.append(joint)
     u.mentions_oa = bool(_OA.search(question)) and not _NOT_OA.search(question)
     u.facets = _facets(question, lexicon, len(u.treatments) + len(u.unknown))
     u.facets_asked = any(f.first_at(question) is not None for f in lexicon.facets
@@ -195,6 +217,9 @@ def understand(question: str, vocab: Vocabulary, lexicon: Lexicon) -> Understand
     _situation(question, u, cues)
     if (u.situation.conditions or u.situation.medicines) and "interaction" not in u.facets:
         u.facets.insert(1, "interaction")
+    if "interaction" in u.facets and "safety" not in u.facets:
+        # "Is it OK with my warfarin?" is a safety question about this person.
+        u.facets.insert(u.facets.index("interaction") + 1, "safety")
     if u.situation.planned_surgery is not None and "surgery-timing" not in u.facets:
         u.facets.insert(0, "surgery-timing")
     # An operation named beside an injection ("a steroid jab before my TKR"), or in a question
@@ -225,34 +250,41 @@ def _add_context(sit: Situation, cid: str) -> None:
         target.append(cid)
 
 
+_COMPARE = re.compile(r"\b(vs\.?|versus|compar\w*|better than|worse than|instead of|"
+                      r"rather than|or (should|would|is|are|do|does)|which (is|one|would|works))\b",
+                      re.I)
+
+
+def _names_an_injection(text: str) -> bool:
+    return bool(re.search(r"\b(injections?|shots?|jabs?|inject\w*)\b", text, re.I))
+
+
 def _facets(text: str, lexicon: Lexicon, n_subjects: int) -> list[str]:
     found = []
+    weak = []
     for facet in lexicon.facets:
         if facet.internal:
             continue
         at = facet.first_at(text)
         if at is not None:
             found.append((at, facet.id))
-    order = [fid for _, fid in sorted(found, key=lambda x: x[0])]
+        elif facet.weakly_asked(text):
+            weak.append(facet.id)
+    order = [fid for _, fid in sorted(found, key=lambda x: x[0])] + weak
     if n_subjects >= 2 and "comparison" not in order:
         order.append("comparison")
     if n_subjects < 2 and "comparison" in order and not re.search(
             r"\b(vs\.?|versus|compar\w*|better than|instead of|rather than|or)\b", text, re.I):
         order.remove("comparison")
-    # Efficacy is implied when nothing more specific is asked, and kept after the rest.
-    if "efficacy" in order and len(order) > 1:
-        order.remove("efficacy")
-        order.append("efficacy")
     return list(dict.fromkeys(order)) or ["efficacy"]
 
 
 def _jurisdiction(text: str, cues) -> str | None:
-    hits = []
-    for code, rx in cues.jurisdiction.items():
-        m = rx.search(text)
-        if m:
-            hits.append((m.start(), code))
-    return min(hits)[1] if hits else None
+    for table in (cues.jurisdiction, cues.jurisdiction_weak):
+        hits = [(m.start(), code) for code, rx in table.items() for m in [rx.search(text)] if m]
+        if hits:
+            return min(hits)[1]
+    return None
 
 
 def _tried_spans(text: str, lexicon: Lexicon) -> list[tuple[int, int]]:
@@ -301,6 +333,9 @@ def _unknown_therapies(text: str, matches, cues, frames: bool = True) -> list[st
 
     if cues.unknown_cue is not None:
         for m in cues.unknown_cue.finditer(low):
+            a0, b0 = m.span(1)
+            if any(a < b0 and a0 < b for a, b in taken):
+                continue  # "steroid injections": a therapy we know
             words = m.group(1).split()
             if any(w in cues.not_a_therapy for w in words[1:]):
                 words = words[:1]
@@ -354,6 +389,10 @@ def _situation(text: str, u: Understanding, cues) -> None:
             if 18 <= age <= 105:
                 sit.age = age
                 break
+    if sit.age is None and cues.age_asked and cues.age_asked.search(text):
+        m = cues.age_number.search(text) if cues.age_number else None
+        if m:
+            sit.age = int(m.group(1))
     for rx in cues.grade:
         g = rx.search(text)
         if g:

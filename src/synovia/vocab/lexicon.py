@@ -52,11 +52,16 @@ class Facet(Rule):
     title: str = ""
     none: str = ""
     internal: bool = False
+    weak: tuple[re.Pattern[str], ...] = ()
 
     def first_at(self, text: str) -> int | None:
         """Where in `text` this facet is first asked (None when it is not)."""
         hits = [m.start() for p in self.patterns for m in [p.search(text)] if m]
         return min(hits) if hits else None
+
+    def weakly_asked(self, text: str) -> bool:
+        """A weak cue only ("evidence", "cartilage"): asked, but after anything specific."""
+        return any(p.search(text) for p in self.weak)
 
 
 @dataclass
@@ -72,8 +77,14 @@ class ContextCues:
     surgery_when: list[re.Pattern[str]] = field(default_factory=list)
     goals: dict[str, list[re.Pattern[str]]] = field(default_factory=dict)
     jurisdiction: dict[str, re.Pattern[str]] = field(default_factory=dict)
+    jurisdiction_weak: dict[str, re.Pattern[str]] = field(default_factory=dict)
+    age_asked: re.Pattern[str] | None = None
+    age_number: re.Pattern[str] | None = None
+    joint_implied: dict[str, re.Pattern[str]] = field(default_factory=dict)
+    person: re.Pattern[str] | None = None
+    guided: re.Pattern[str] | None = None
     numbers: dict[str, int] = field(default_factory=dict)
-    guided_injection_means: str | None = None
+    guided_injection_means: tuple[str, ...] = ()
     unknown_cue: re.Pattern[str] | None = None
     unknown_frames: list[re.Pattern[str]] = field(default_factory=list)
     unknown_stop_at: re.Pattern[str] | None = None
@@ -201,7 +212,8 @@ def _facets(entries: list, where: Path) -> list[Facet]:
             str(e["id"]), str(e.get("label") or e["id"]),
             tuple(_compile(e.get("patterns"), where, str(e["id"]))),
             outcomes=tuple(e.get("outcomes") or ()), title=str(e.get("title") or e["id"]),
-            none=str(e.get("none") or ""), internal=bool(e.get("internal"))))
+            none=str(e.get("none") or ""), internal=bool(e.get("internal")),
+            weak=tuple(_compile(e.get("weak_patterns"), where, str(e["id"])))))
     return facets
 
 
@@ -220,8 +232,21 @@ def _context(data: dict, where: Path) -> ContextCues:
     c.goals = {k: _compile(v, where, f"goals.{k}") for k, v in (data.get("goals") or {}).items()}
     c.jurisdiction = {k: _compile(v, where, f"jurisdiction.{k}")[0]
                       for k, v in (data.get("jurisdiction") or {}).items()}
+    c.jurisdiction_weak = {k: _compile(v, where, f"jurisdiction_weak.{k}")[0]
+                           for k, v in (data.get("jurisdiction_weak") or {}).items()}
+    age_if = data.get("age_if_asked") or {}
+    if age_if:
+        c.age_asked = _compile(age_if.get("asked"), where, "age_if_asked.asked")[0]
+        c.age_number = _compile(age_if.get("number"), where, "age_if_asked.number")[0]
+    c.joint_implied = {k: _compile(v, where, f"joint_implied.{k}")[0]
+                       for k, v in (data.get("joint_implied") or {}).items()}
+    if data.get("person"):
+        c.person = _compile(data["person"], where, "person")[0]
+    if data.get("guided"):
+        c.guided = _compile(data["guided"], where, "guided")[0]
     c.numbers = {str(k): int(v) for k, v in (data.get("numbers") or {}).items()}
-    c.guided_injection_means = data.get("guided_injection_means")
+    means = data.get("guided_injection_means") or ()
+    c.guided_injection_means = tuple([means] if isinstance(means, str) else means)
     unknown = data.get("unknown_therapy") or {}
     if unknown.get("cue"):
         c.unknown_cue = _compile(unknown["cue"], where, "unknown_therapy.cue")[0]

@@ -85,10 +85,13 @@ class Vocabulary:
                     singular, tid, label, str(entry.get("clinician_label") or label),
                     entry.get("category"),
                 )
-                vocab._add(singular, tid, tid.replace("-", " "))
-                vocab._add(singular, tid, tid)
-                vocab._add(singular, tid, label)
-                vocab._add(singular, tid, str(entry.get("clinician_label") or ""))
+                if kind != "contexts":
+                    # A situation is matched by the words listed for it only: its id or label
+                    # ("infection") also names what people merely worry about.
+                    vocab._add(singular, tid, tid.replace("-", " "))
+                    vocab._add(singular, tid, tid)
+                    vocab._add(singular, tid, label)
+                    vocab._add(singular, tid, str(entry.get("clinician_label") or ""))
                 for fname in TERM_FIELDS:
                     for term in entry.get(fname) or []:
                         vocab._add(singular, tid, str(term), abbreviation=fname == "abbreviations")
