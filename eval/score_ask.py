@@ -38,12 +38,14 @@ FACET_WORDS = {
                   r"allowed|authori[sz]\w*|clearance|cleared|HTA|Human Tissue|not approved)\b",
     "safety": r"\b(risks?|side effects?|infection\w*|harms?|safe\w*|flare\w*|complications?|"
               r"adverse|swelling|pain|damage|serious|problems?|cause\w*|fluid|effusion|"
-              r"bleed\w*|bruis\w*|rare\w*|common|\d+ in \d+|\d+%)\b",
+              r"bleed\w*|bruis\w*|rare\w*|common|\d+ in \d+|\d+%|sick|ill|infect\w*|allerg\w*|"
+              r"should not|avoid\w*|not for)\b",
     "surgery-timing": r"\b(operation|surgery|replacement|arthroplasty|surgeon|PJI|TKA|THA|TKR)\b",
     "procedure": r"\b(needle|anaesthe\w*|anesthe\w*|blood|sample|scan|ultrasound|x-ray|minutes?|"
-                 r"rest|day|clinic|marrow|fat|drive|hours?|numb\w*|inject\w*|procedure)\b",
+                 r"rest|day|clinic|marrow|fat|drive|hours?|numb\w*|inject\w*|procedure|after|avoid\w*)\b",
     "candidacy": r"\b(age|older|younger|severe|advanced|mild|early|grade|stage|bone[- ]on[- ]bone|"
-                 r"who|worse|milder|moderate)\b",
+                 r"who|worse|milder|moderate|do better|did better|responders?|benefit\w* most|"
+                 r"weight|bmi)\b",
     "comparison": r"\b(compared|head-to-head|than|versus|vs|directly|about as well|strongest|"
                   r"no study|difference|between|equally|similar|same)\b",
     "efficacy": r"\b(help\w*|ease\w*|benefit\w*|better|no clear|little or no|unclear|studies|"

@@ -23,6 +23,7 @@ from synovia.vocab.lexicon import Lexicon
 
 MAX_OPTIONS = 8
 SUMMARY_WORDS = 60
+SUMMARY_CAP = 90  # even must-say sentences stop here; the rest is in the sections
 EFFICACY = ("pain", "function", "structure", "quality-of-life")
 
 
@@ -158,7 +159,7 @@ def plan(u: Understanding, ctx: Context) -> Plan:
 
 
 # -- sentences built from graded evidence ------------------------------------------------------
-def verdict(g: Grade, ctx: Context) -> str:
+def verdict(g: Grade, ctx: Context, say_none: bool = True) -> str:
     """One sentence (patient) or a compact clinician line, with the reasons behind it."""
     t, j = ctx.t(g.treatment), ctx.j(g.joint)
     others = other_joints(g)
@@ -179,7 +180,7 @@ def verdict(g: Grade, ctx: Context) -> str:
         # A treatment guidelines speak to but no study we hold tested (exercise, say).
         return ctx.text(g.stances[0].recommendation)
     return plain_verdict(g, t, ctx.j(g.joint) if g.joint else None,
-                         ctx.joints_label(others) if others else None)
+                         ctx.joints_label(others) if others else None, say_none=say_none)
 
 
 def guideline_clause(g: Grade) -> str:
@@ -278,10 +279,12 @@ def _facet_parts(fid: str, u: Understanding, grades: list[Grade], ctx: Context,
         return _comparison(u, grades, ctx)
     if fid == "efficacy":
         for i, g in enumerate(grades):
-            text = verdict(g, ctx)
+            gap = ctx.pick.gaps(g.treatment, g.joint) if not g.direct else []
+            # A recorded gap ("a review found one shoulder study") says more than our own
+            # "we hold no studies", and never contradicts it.
+            text = verdict(g, ctx, say_none=not gap)
             clause = guideline_clause(g) if ctx.patient else ""
-            gap = ctx.pick.gaps(g.treatment, g.joint)
-            if gap and not g.direct:
+            if gap:
                 text = ctx.text(gap[0].finding) + cite(gap[0].finding.source) + " " + text
             short.append(Part(" ".join(p for p in (text, clause) if p)
                               + cite(*_verdict_sources(g, ctx)), must=i == 0))
@@ -403,7 +406,7 @@ def _fit(parts: list[Part], budget: int = SUMMARY_WORDS) -> str:
         if p.text in chosen:
             continue
         n = _words(p.text)
-        if p.must or used + n <= budget or not chosen:
+        if not chosen or (p.must and used + n <= SUMMARY_CAP) or used + n <= budget:
             chosen.append(p.text)
             used += n
     return " ".join(chosen)

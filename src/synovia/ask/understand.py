@@ -15,7 +15,9 @@ from synovia.vocab.lexicon import Lexicon
 _OA = re.compile(
     r"\b(osteo-?arthritis|osteoarthrosis|arthritic|arthritis|oa|wear[- ]and[- ]tear|"
     r"degenerative|degeneration|bone[- ]on[- ]bone|worn(?: out)?|cartilage)\b", re.I)
-_NOT_OA = re.compile(r"\b(rheumatoid|psoriatic|septic|reactive|juvenile)\s+arthritis\b", re.I)
+_NOT_OA = re.compile(r"\b(rheumatoid|psoriatic|septic|reactive|juvenile)\s+arthritis\b|"
+                     r"\b(no|not|without|never had|isn't|free of)\s+(any\s+)?(signs? of\s+)?"
+                     r"(arthritis|oa|osteoarthritis)\b", re.I)
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 _UNITS_IN_WEEKS = {"day": 1 / 7, "week": 1, "month": 4.345, "year": 52.18}
 _MONTHS = ("january february march april may june july august september october "
@@ -181,8 +183,12 @@ def understand(question: str, vocab: Vocabulary, lexicon: Lexicon) -> Understand
             # "an ultrasound-guided hip injection": the usual injections, given that way.
             for tid in cues.guided_injection_means:
                 _add_subject(u, Subject(tid, "image-guided injection", "injection"))
-    named_any = any(s.id for s in u.subjects)
-    for name in _unknown_therapies(question, matches, cues, frames=not named_any):
+    if not any(s.category in ANSWERED for s in u.subjects) and cues.usual_injection and \
+            cues.usual_injection.search(question):
+        # "my GP says an injection is the next step": the usual injection.
+        for tid in cues.usual_injection_means:
+            _add_subject(u, Subject(tid, "the usual injection", "injection"))
+    for name in _unknown_therapies(question, matches, cues):
         _add_subject(u, Subject(None, name, "unknown"))
     # Painkillers asked about around an injection already had ("can I take ibuprofen after my
     # PRP?") are a question about that injection.
@@ -216,7 +222,8 @@ def understand(question: str, vocab: Vocabulary, lexicon: Lexicon) -> Understand
     u.out_of_scope = [r.id for r in lexicon.scope if r.search(question)]
     _situation(question, u, cues)
     if (u.situation.conditions or u.situation.medicines) and "interaction" not in u.facets:
-        u.facets.insert(1, "interaction")
+        # Their medicine or condition leads when nothing more specific was asked.
+        u.facets.insert(1 if u.facets_asked else 0, "interaction")
     if "interaction" in u.facets and "safety" not in u.facets:
         # "Is it OK with my warfarin?" is a safety question about this person.
         u.facets.insert(u.facets.index("interaction") + 1, "safety")
@@ -272,7 +279,9 @@ def _facets(text: str, lexicon: Lexicon, n_subjects: int) -> list[str]:
             weak.append(facet.id)
     order = [fid for _, fid in sorted(found, key=lambda x: x[0])] + weak
     if n_subjects >= 2 and "comparison" not in order:
-        order.append("comparison")
+        # Two or more options named: the comparison is the question, before "does it work".
+        at = order.index("efficacy") if "efficacy" in order else len(order)
+        order.insert(at, "comparison")
     if n_subjects < 2 and "comparison" in order and not re.search(
             r"\b(vs\.?|versus|compar\w*|better than|instead of|rather than|or)\b", text, re.I):
         order.remove("comparison")
@@ -322,7 +331,7 @@ def _unknown_therapies(text: str, matches, cues, frames: bool = True) -> list[st
             words.pop(0)
         while words and words[-1] in cues.not_a_therapy:
             words.pop()
-        if not words or all(w in cues.not_a_therapy for w in words):
+        if not words or any(w in cues.not_a_therapy for w in words) or len(words) > 4:
             return
         name = " ".join(words)
         at = low.find(name, start)
@@ -340,7 +349,7 @@ def _unknown_therapies(text: str, matches, cues, frames: bool = True) -> list[st
             if any(w in cues.not_a_therapy for w in words[1:]):
                 words = words[:1]
             keep(m.start(1), " ".join(words), trim_stop=False)
-    if frames and not out:
+    if frames:
         for rx in cues.unknown_frames:
             for m in rx.finditer(low):
                 keep(m.start(1), m.group(1), trim_stop=True)

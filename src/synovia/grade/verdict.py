@@ -28,7 +28,7 @@ def other_joints(g: Grade) -> list[str]:
 
 
 def plain_verdict(g: Grade, treatment_label: str, joint_label: str | None,
-                  others_label: str | None = None) -> str:
+                  others_label: str | None = None, say_none: bool = True) -> str:
     """E.g. 'Studies suggest PRP may ease knee symptoms. We are not very sure: ...'.
 
     When the evidence comes only from other joints (`others_label`, e.g. "knee"), the
@@ -47,8 +47,8 @@ def plain_verdict(g: Grade, treatment_label: str, joint_label: str | None,
             "uncertain": f"Studies in the {others_label} are unclear.",
             "comparable": _head_to_head(g, t, others_label),
         }[g.direction]
-        return (f"We hold no studies of {t} in the {joint_label}. {lead} "
-                f"{CERTAINTY_PLAIN[g.certainty]}")
+        none = f"We hold no studies of {t} in the {joint_label}. " if say_none else ""
+        return f"{none}{lead} {CERTAINTY_PLAIN[g.certainty]}"
     if g.best_human_evidence == "none":
         if g.preclinical:
             return (f"{cap} has only been tested in animals for this, so we do not know if it "

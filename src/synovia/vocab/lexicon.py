@@ -83,6 +83,8 @@ class ContextCues:
     joint_implied: dict[str, re.Pattern[str]] = field(default_factory=dict)
     person: re.Pattern[str] | None = None
     guided: re.Pattern[str] | None = None
+    usual_injection: re.Pattern[str] | None = None
+    usual_injection_means: tuple[str, ...] = ()
     numbers: dict[str, int] = field(default_factory=dict)
     guided_injection_means: tuple[str, ...] = ()
     unknown_cue: re.Pattern[str] | None = None
@@ -244,6 +246,9 @@ def _context(data: dict, where: Path) -> ContextCues:
         c.person = _compile(data["person"], where, "person")[0]
     if data.get("guided"):
         c.guided = _compile(data["guided"], where, "guided")[0]
+    if data.get("usual_injection"):
+        c.usual_injection = _compile(data["usual_injection"], where, "usual_injection")[0]
+    c.usual_injection_means = tuple(data.get("usual_injection_means") or ())
     c.numbers = {str(k): int(v) for k, v in (data.get("numbers") or {}).items()}
     means = data.get("guided_injection_means") or ()
     c.guided_injection_means = tuple([means] if isinstance(means, str) else means)
