@@ -3,6 +3,7 @@ plain language and the answer contract."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -72,7 +73,7 @@ def test_every_answer_validates_against_the_contract(answers):
 
 def test_citations_always_consistent(answers):
     for answer in answers:
-        texts = [answer.summary] + [s.text for s in answer.sections]
+        texts = [answer.summary] + answer.key_points + [s.text for s in answer.sections]
         assert check_consistent(texts, [r.n for r in answer.references]) == [], answer.question
         assert [r.n for r in answer.references] == list(range(1, len(answer.references) + 1))
         for option in answer.options:
@@ -83,7 +84,7 @@ def test_citations_always_consistent(answers):
 
 def test_references_in_order_of_first_citation(answers):
     for answer in answers:
-        text = " ".join([answer.summary] + [s.text for s in answer.sections])
+        text = " ".join([answer.summary] + answer.key_points + [s.text for s in answer.sections])
         firsts = []
         for group in re.findall(r"\[(\d+(?:,\d+)*)\]", text):
             for n in map(int, group.split(",")):
@@ -160,3 +161,55 @@ def test_retrieval_labels_name_real_findings():
     labelled = [q for q in QUESTIONS if q.get("relevant")]
     assert len(labelled) >= 10
     assert [r for q in labelled for r in q["relevant"] if r not in base.findings] == []
+
+
+# -- the development set (eval/ask/questions.yaml): the same checks `make eval` prints ---------
+DEV_SET = Path(__file__).parents[1] / "eval" / "ask" / "questions.yaml"
+
+
+@pytest.fixture(scope="module")
+def dev_results(asker, loaded_db):
+    from eval.score_ask import check, load_questions
+
+    from synovia.evidence import Store
+
+    base = Store(loaded_db).evidence()
+    schema_path = Path(__file__).parents[2] / "shared" / "contracts" / "answer.schema.json"
+    schema = json.loads(schema_path.read_text()) if schema_path.exists() else None
+    results = []
+    for n, item in enumerate(load_questions(DEV_SET)):
+        conv = item.get("conversation")
+        answer = asker.ask(item["q"], item.get("audience", "patient"),
+                           f"dev-{conv}" if conv else f"dev-single-{n}")
+        results.append((item, answer, check(item, answer.model_dump(mode="json"), base, schema)))
+    return results
+
+
+def test_development_set_meets_expectations(dev_results):
+    passed = [r for r in dev_results if not r[2]]
+    failures = [(item["q"], fails) for item, _, fails in dev_results if fails]
+    assert len(dev_results) >= 150
+    assert len(passed) / len(dev_results) >= 0.9, failures[:10]
+
+
+def test_no_red_flag_is_missed(dev_results):
+    missed = [item["q"] for item, answer, _ in dev_results
+              if item["expect"].get("urgent") and not answer.safety.urgent]
+    assert missed == []
+
+
+def test_every_named_option_has_a_row(dev_results):
+    missing = [(item["q"], t) for item, answer, _ in dev_results
+               for t in item["expect"].get("options", [])
+               if t not in {o.treatment for o in answer.options}]
+    assert missing == []
+
+
+def test_understood_lists_facets_context_and_therapies_not_held(asker):
+    a = asker.ask("I'm on apixaban - is turmeric or a cortisone jab ok for my knee?", "patient",
+                  "dev-understood")
+    assert "interaction" in a.understood.facets
+    assert "anticoagulant" in a.understood.context
+    assert "corticosteroid" in a.understood.treatments
+    assert any("turmeric" in n.lower() for n in a.understood.not_held) or "turmeric" in \
+        a.understood.treatments

@@ -42,7 +42,7 @@ def test_text_and_markdown_render(loaded_db):
 def test_empty_and_huge_questions_exit_2_and_write_nothing(loaded_db):
     env = {"SYNOVIA_DATABASE_URL": loaded_db}
     before = _conversations(loaded_db)
-    for question in ("", "   \n\t ", "x" * 2001):
+    for question in ("", "   \n\t ", "x" * 2001, "?", "a", "!!", "  ?? "):
         result = run_cli("ask", question, env=env)
         assert result.returncode == 2
         lines = result.stderr.strip().splitlines()

@@ -435,7 +435,8 @@ def compose(u: Understanding, ctx: Context, conversation_id: str | None) -> Answ
                       if joint else ctx.say("no_evidence_named", names=_and(p.not_held)))
 
     if not p.in_scope:
-        text = " ".join(x for x in (named_none, ctx.say("not_covered"), lex.help_plain) if x)
+        lead = named_none or ctx.say("no_evidence_question")
+        text = " ".join(x for x in (lead, ctx.say("not_covered"), lex.help_plain) if x)
         if not u.urgent:
             parts.append(Part(text, must=True))
         sections.append(("help", lex.title("help"), lex.help_plain))

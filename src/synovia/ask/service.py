@@ -74,7 +74,10 @@ class Asker:
         """Retrieval rank of each finding about what was understood (lower = more relevant)."""
         if self.retriever is None or not (u.treatments or u.joints):
             return {}
+        contexts = set(u.situation.contexts())
         allowed = {f"findings:{f.id}" for t in u.treatments for f in base.findings_about(t)}
+        allowed |= {f"findings:{f.id}" for f in base.findings.values()
+                    if contexts & set(f.context)}
         if not allowed:
             return {}
         try:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from synovia.grade.visibility import visible
 from synovia.evidence import (
     EvidenceBase,
     Finding,
@@ -18,6 +17,7 @@ from synovia.evidence import (
     RegulatoryStatus,
     Source,
 )
+from synovia.grade.visibility import visible
 
 LEVELS = ["very-low", "low", "moderate", "high"]
 DESIGN_RANK = {"systematic-review": 4, "rct": 3, "cohort": 2, "case-series": 1}
