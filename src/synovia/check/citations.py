@@ -42,6 +42,7 @@ class Resolved:
 
     def as_dict(self) -> dict:
         return {"n": self.reference.n, "title": self.reference.title, "year": self.reference.year,
+                "first_author": self.reference.first_author,
                 "doi": self.reference.doi, "urls": self.reference.urls,
                 "evidence_id": self.source.id if self.source else None, "resolved_by": self.how,
                 "verification": self.source.verification if self.source else None}
@@ -72,11 +73,13 @@ class CitationReport:
     resolved: list[Resolved]
     marker_styles: list[str]
     no_inline_markers: bool
+    missing_citations: list[str] = field(default_factory=list)  # author-date with no entry
 
     @property
     def defect_count(self) -> int:
         return (len(self.missing_references) + len(self.uncited_references) + len(self.mismatches)
-                + len(self.duplicates) + len(self.malformed_dois) + int(self.no_inline_markers))
+                + len(self.duplicates) + len(self.malformed_dois) + int(self.no_inline_markers)
+                + len(self.missing_citations))
 
     def as_dict(self) -> dict:
         return {
@@ -87,6 +90,7 @@ class CitationReport:
             "duplicates": self.duplicates, "malformed_dois": self.malformed_dois,
             "resolved": [r.as_dict() for r in self.resolved],
             "marker_styles": self.marker_styles, "no_inline_markers": self.no_inline_markers,
+            "missing_citations": self.missing_citations,
         }
 
 
@@ -154,6 +158,7 @@ def check_citations(doc: Document, base: EvidenceBase, ctx: ArticleContext) -> C
         uncited_references=uncited, mismatches=mismatches, duplicates=duplicates,
         malformed_dois=malformed, resolved=resolved, marker_styles=sorted(doc.marker_styles),
         no_inline_markers=bool(doc.references) and not markers,
+        missing_citations=list(doc.missing_author_date),
     )
 
 

@@ -15,6 +15,7 @@ import numpy as np
 
 from synovia.check.citations import CitationReport
 from synovia.check.context import ArticleContext, Terms
+from synovia.check.frames import ClaimFrame, frame_of, judge_frame
 from synovia.check.parse import Sentence
 from synovia.evidence import EvidenceBase
 from synovia.grade import Grade, grade_option
@@ -109,6 +110,8 @@ class Claim:
     evidence: list[str] = field(default_factory=list)
     hype: list[str] = field(default_factory=list)
     cited: bool = False
+    frame: ClaimFrame | None = None
+    findings: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return {
@@ -116,14 +119,15 @@ class Claim:
             "verdict": self.verdict, "treatments": sorted(self.terms.treatments),
             "joints": sorted(self.terms.joints), "evidence": self.evidence,
             "reason": self.reason, "kinds": self.kinds, "hype": self.hype,
-            "cited": self.cited,
+            "cited": self.cited, "frame": self.frame.as_dict() if self.frame else None,
+            "findings": self.findings,
         }
 
 
 def find_claims(ctx: ArticleContext) -> list[Claim]:
     """Sentences that tie a treatment (named, or the article's subject) to an assertion."""
     claims = []
-    for sent in ctx.doc.body_sentences:
+    for sent in ctx.doc.claim_sentences:
         text = sent.text
         if len(text) < 25 or "?" in text or text.endswith(":") or len(text.split()) < 5:
             continue  # questions (also quoted ones) and lead-ins are not claims
@@ -189,6 +193,8 @@ class Judge:
                       self._misdescribed):
             if check(claim, grades):
                 return True
+        if self._by_frame(claim, grades):
+            return True
         for h, m in lex.hype_in(text):
             if lex.negated(text, m.start()):
                 continue
@@ -198,7 +204,36 @@ class Judge:
                             f"{self._subject(claim)} is {best} certainty.").replace("..", ".")
             claim.evidence = self._grade_ids(grades)
             return True
-        return self._unhedged_efficacy(claim, grades)
+        return False
+
+    def _by_frame(self, claim: Claim, grades: list[Grade]) -> bool:
+        """Judge what the sentence asserts against what the findings held assert."""
+        cues = self.ctx.claim_cues
+        if cues is None:
+            return False
+        own = self.ctx.own_terms(claim.sentence.text)
+        treatments = own.treatments or claim.terms.treatments
+        comparators = (own.treatments - set(list(own.treatments)[:1])) if len(
+            own.treatments) > 1 else set()
+        first = _first_named(claim.sentence.text, own.treatments, self.ctx)
+        if first:
+            treatments = {first}
+            comparators = own.treatments - {first}
+        claim.frame = frame_of(claim.sentence.text, treatments, claim.terms.joints, cues,
+                               comparators)
+        certainty = {}
+        for g in grades:
+            if g.treatment in treatments:
+                best = certainty.get(g.treatment)
+                if best is None or _certainty_rank(g.certainty) > _certainty_rank(best):
+                    certainty[g.treatment] = g.certainty
+        v = judge_frame(claim.frame, self.base, certainty,
+                        lambda t: self.ctx.vocab.label("treatment", t, "clinician"))
+        if v.verdict is None:
+            return False
+        claim.verdict, claim.reason = v.verdict, v.reason
+        claim.evidence, claim.findings = v.evidence, v.findings
+        return True
 
     def judge_by_evidence(self, claim: Claim, sims: list[tuple[str, float]]) -> None:
         """Support: cited and consistent, or close to a finding; else unsupported or unjudged."""
@@ -241,12 +276,16 @@ class Judge:
             claim.reason = (f"refers to '{study.group(0).strip()}' without a citation, and no "
                             f"matching study of {self._subject(claim)} is in the evidence base")
             return
-        if support:
+        if support and (claim.frame is None or claim.frame.direction is None):
+            # A descriptive statement close to what we hold (similarity only gates
+            # relatedness: anything with a direction was judged on its frame above).
             claim.verdict = "supported"
             claim.evidence = support[:3]
-            claim.reason = ("not cited in the article, but consistent with the evidence base "
-                            f"({', '.join(support[:3])})")
+            claim.reason = ("not cited in the article, but it matches what the evidence base "
+                            f"holds ({', '.join(support[:3])})")
             return
+        if claim.frame is not None and claim.frame.direction is not None:
+            return  # related evidence exists but speaks to something else: not judged
         if lex.hedged(text) or not ATTRIBUTION.search(text) and not claim.kinds:
             return  # a hedged, general statement: not judged
         if not ATTRIBUTION.search(text) and not ASSERTS.search(text):
@@ -533,6 +572,15 @@ class Judge:
                     seen.setdefault(src, float(row[i]))
             out.append(list(seen.items()))
         return out
+
+
+def _first_named(text: str, treatments: set[str], ctx: ArticleContext) -> str | None:
+    """The treatment a comparison is about: the one named first ("PRP beat steroid")."""
+    if len(treatments) < 2:
+        return None
+    order = [m.id for m in ctx.vocab.find(text, fuzzy=False) if m.kind == "treatment"
+             and m.id in treatments]
+    return order[0] if order else None
 
 
 def _name(src) -> str:

@@ -28,8 +28,10 @@ class Terms:
 
 
 class ArticleContext:
-    def __init__(self, doc: Document, base: EvidenceBase, vocab: Vocabulary, lexicon: Lexicon):
+    def __init__(self, doc: Document, base: EvidenceBase, vocab: Vocabulary, lexicon: Lexicon,
+                 claim_cues=None):
         self.doc, self.base, self.vocab, self.lexicon = doc, base, vocab, lexicon
+        self.claim_cues = claim_cues
         self._sentence_cache: dict[int, Terms] = {}
         self._own_cache: dict[str, Terms] = {}
         self._source_terms = _source_terms(base)
@@ -38,6 +40,8 @@ class ArticleContext:
         self.block_terms: dict[int, Terms] = {}
         self.heading_terms: dict[str, Terms] = {}
         for sent in doc.body_sentences:
+            if sent.boilerplate:
+                continue  # menus, share and contact lines do not decide the topic
             own = self.own_terms(sent.text)
             t_count.update(own.treatments)
             j_count.update(own.joints)

@@ -1,8 +1,13 @@
-"""Read an article (plain text, Markdown or HTML) into blocks, sentences with character offsets,
-inline citation markers and its reference list.
+"""Read an article (plain text, Markdown or HTML) as real pages come: blocks, sentences with
+character offsets, inline citation markers in whatever style the page uses, its reference
+list (with or without a heading; numbered, bulleted, Vancouver, APA/Harvard, footnotes, bare
+DOIs or URLs), and the boilerplate around it (menus, cookie lines, share and contact lines,
+legal disclaimers), which is set aside.
 
 Offsets refer to the article's plain text (`Document.text`), which is what reports highlight.
-HTML is sanitised first (nh3), scripts and styles are dropped, `<sup>` numbers become markers."""
+HTML is sanitised first (nh3), scripts and styles are dropped, `<sup>` numbers become markers.
+Malformed markers (`[1-2-3]`, `¹⁻²⁻³`) are read as the numbers they hold; nothing here raises
+on odd input except `ArticleError` for input that is not an article at all."""
 
 from __future__ import annotations
 
@@ -16,34 +21,94 @@ import nh3
 from synovia.evidence import DOI_RE, clean_doi
 
 MAX_BYTES = 1_000_000  # about 150,000 words; larger input is refused, not truncated silently
+MAX_DEPTH = 200  # HTML nesting beyond this is flattened (a page is not 80,000 divs deep)
+MAX_MARKER = 400
 
 REF_HEADINGS = re.compile(
-    r"^\s*(#+\s*)?(references?|reference list|sources|bibliography|works cited|citations|"
-    r"literature cited|further reading and references)\s*:?\s*$", re.I)
+    r"^\s*(#+\s*)?(\d+\.?\s*)?(references?|reference list|sources?|sources and references|"
+    r"bibliography|works cited|citations|literature cited|further reading and references|"
+    r"references and further reading|notes|footnotes|endnotes|scientific references|"
+    r"studies cited|research|evidence|cited works)\s*:?\s*$", re.I)
+# Headings that name a reference list whatever follows; the others ("Sources", "Research")
+# only when reference-like entries follow them.
+STRONG_REF_HEADING = re.compile(
+    r"^\s*(#+\s*)?(\d+\.?\s*)?(references?|reference list|sources and references|bibliography|"
+    r"works cited|citations|literature cited|further reading and references|references and "
+    r"further reading|footnotes|endnotes|scientific references|studies cited|cited works)"
+    r"\s*:?\s*$", re.I)
 END_OF_REFS = re.compile(
     r"^\s*(#+\s*)?(frequently asked questions|faqs?|disclaimer|professional medical disclaimer|"
     r"legal( & medical)? disclaimer|legal and medical disclaimer|about the author|"
-    r"have a follow-up question\??|more articles|related articles|share this|comments?|"
-    r"medical disclaimer|important information)\s*:?\s*$", re.I)
+    r"have a follow-up question\??|more articles|related articles|related posts|share this\w*|"
+    r"comments?|leave a (reply|comment)|medical disclaimer|important information|"
+    r"you may also like|recent posts|contact us|get in touch|book (now|an appointment|online)|"
+    r"subscribe|newsletter|about us|follow us)\s*:?\s*$", re.I)
 REF_TYPE_LABEL = re.compile(
     r"^\s*(guideline|research|review|article|book|website|web page|report|trial|study|"
     r"systematic review|meta-analysis)\s*$", re.I)
-NUMBERED_REF = re.compile(r"^\s*(?:\d+\.\s*)?\[(\d{1,3})\]\s*(.*)$|^\s*(\d{1,3})[.)]\s+(.*)$")
-BRACKET_MARKER = re.compile(r"\[(\d{1,3}(?:\s*[,–-]\s*\d{1,3})*)\]")
-SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
-SUPERSCRIPT_RUN = re.compile(r"(?<=[A-Za-z.,;:)\]])([⁰¹²³⁴⁵⁶⁷⁸⁹]+(?:[,⁻–-][⁰¹²³⁴⁵⁶⁷⁸⁹]+)*)")
-# "…being injected. 1" / "…(I² = 80%) 2" / "…at 3-6 months 1, 2": numbers trailing a line.
+# "[1] …", "1. …", "1) …", "- [1] …", "• 1. …", "[^1]: …", "¹ …"
+NUMBERED_REF = re.compile(
+    r"^\s*(?:[-*•]\s*)?(?:\d+\.\s*)?\[\^?(\d{1,3})\]:?\s*(.*)$"
+    r"|^\s*(?:[-*•]\s*)?(\d{1,3})[.)]\s+(.*)$"
+    r"|^\s*(?:[-*•]\s*)?\(?(\d{1,3})\)\s+(.*)$"
+    r"|^\s*([¹²³⁴⁵⁶⁷⁸⁹][⁰¹²³⁴⁵⁶⁷⁸⁹]*)\s*(.*)$")
+BULLET = re.compile(r"^\s*[-*•]\s+")
+# Bracketed numbers: "[1]", "[1,2]", "[1–3]", "[1-2-3]", "[ 4 ]" (a malformed one is read too).
+BRACKET_MARKER = re.compile(r"\[\^?\s*(\d{1,3}(?:\s*[,;–—-]\s*\d{1,3})*)\s*\]")
+PAREN_MARKER = re.compile(r"(?<=[\w.,;:%’'\")\]])\s?\((\d{1,3}(?:\s*[,;–—-]\s*\d{1,3})*)\)")
+SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
+SUPERSCRIPT_RUN = re.compile(r"(?<=[\w.,;:)\]%’'\"])([⁰¹²³⁴⁵⁶⁷⁸⁹]+(?:[,⁻–-][⁰¹²³⁴⁵⁶⁷⁸⁹]+)*)")
+# Superscripts flattened into text: "disability.1 It", "knees,2 and", "trials1–3 show".
+FLATTENED = re.compile(
+    r"(?<=[a-z)\]%])(?:[.,;:]?)(\d{1,3}(?:[,–-]\d{1,3})*)(?=[.,;:]?(?:\s+[A-Za-z(]|\s*$))")
+# "…being injected. 1" / "…at 3-6 months 1, 2": numbers trailing a line.
 TRAILING = re.compile(r"(?<=[A-Za-z.)%:;,’'\"])\s+(\d{1,2}(?:\s*,\s*\d{1,2})*)\s*$")
 NOT_A_MARKER_BEFORE = re.compile(
-    r"\b(grade|grades|stage|level|type|phase|class|step|version|day|days|week|weeks|month|"
-    r"months|year|years|part|table|figure|fig|n|kl|and|or|to|of|than|about|over|under|"
-    r"section|page|age|aged|vol|no)\s*$", re.I)
+    r"\b(grade|grades|stage|stages|level|type|phase|class|step|steps|version|day|days|week|weeks|"
+    r"month|months|year|years|part|table|figure|fig|n|kl|and|or|to|of|than|about|over|under|"
+    r"section|page|age|aged|vol|no|number|top|covid|dose|doses|session|sessions|visit|"
+    r"visits|chapter|item|items|question|score|scored)\s*$", re.I)
+NAME = r"[A-ZÀ-Þ][\w'’\-]+"  # a surname, accents included ("Jüni")
+AUTHOR_DATE = re.compile(
+    rf"\(\s*((?:(?:see|e\.g\.,?|cf\.)\s+)?{NAME}(?:\s+(?:et al\.?|and|&)\s*(?:{NAME})?)?,?"
+    rf"\s+(?:19|20)\d\d[a-z]?(?:\s*[;,]\s*{NAME}(?:\s+(?:et al\.?|and|&)\s*(?:{NAME})?)?,?"
+    rf"\s+(?:19|20)\d\d[a-z]?)*)\s*\)"
+    rf"|\b({NAME})(?:\s+et al\.?|\s+(?:and|&)\s+{NAME})?\s+\(((?:19|20)\d\d)[a-z]?\)")
+AUTHOR_YEAR = re.compile(rf"({NAME})(?:\s+(?:et al\.?|and|&)\s*(?:{NAME})?)?,?\s+((?:19|20)\d\d)")
 DOI_IN_TEXT = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>)\]]+)", re.I)
 URL_IN_TEXT = re.compile(r"https?://[^\s\"<>)]+", re.I)
 YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
+JOURNALISH = re.compile(
+    r"\b(j(ournal)?\.?|rev(iew)?\.?|ann\.?|arch\.?|med(icine)?\.?|lancet|bmj|jama|nejm|"
+    r"arthritis|rheum\w*|orthop\w*|sports|cartilage|pharmacol\w*|surg\w*|vol\.?|pp\.?|"
+    r"et al\.?)\b|\b\d{4};\s*\d+|\d+\(\d+\):\s*\d+", re.I)
+APA_ENTRY = re.compile(rf"^\s*(?:[-*•]\s*)?{NAME},\s+(?:[A-Z]\.\s*)+.*\((?:19|20)\d\d[a-z]?\)")
+VANCOUVER_ENTRY = re.compile(rf"^\s*(?:[-*•]\s*)?(?:\d{{1,3}}[.)]\s*)?{NAME}\s+[A-Z]{{1,3}}[,.]"
+                             rf"(?:\s+{NAME}\s+[A-Z]{{1,3}}[,.])*")
 ABBREVIATIONS = {"e.g", "i.e", "al", "vs", "dr", "mr", "mrs", "ms", "prof", "fig", "no",
-                 "approx", "ca", "cf", "st", "inc", "ltd", "co", "jr", "sr", "etc"}
-SENTENCE_END = re.compile(r"[.!?][\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9•])")
+                 "approx", "ca", "cf", "st", "inc", "ltd", "co", "jr", "sr", "etc", "vol", "pp"}
+SENTENCE_END = re.compile(
+    r"(?:(?<=[a-z%)])[.!?]\d{1,3}(?:[,–-]\d{1,3})*|[.!?][\"'’”)\]]*(?:\s*\[[\d,;\s–—-]+\])?)"
+    r"\s+(?=[\"'“‘(]?[A-Z0-9•¹²³]|\[[A-Za-z])")
+BOILERPLATE = [re.compile(p, re.I) for p in (
+    r"\bcookies?\b", r"\b(share|tweet|pin it|email this|print this|copy link)\b.{0,30}$",
+    r"^(share|tweet|facebook|twitter|linkedin|whatsapp|pinterest|instagram|youtube|print|email)"
+    r"(\s*[|/·•,]\s*\w+)*\s*$",
+    r"^\s*(home|about( us)?|services|treatments|contact( us)?|blog|news|menu|search|log ?in|"
+    r"sign (in|up)|privacy( policy)?|terms( and conditions| of use)?|accessibility|sitemap|"
+    r"skip to (main )?content|back to top|read more|next|previous|faqs?)"
+    r"(\s*[|/·•>›»]\s*[\w ]+)*\s*$",
+    r"\b(all rights reserved|©|copyright \d{4})\b",
+    r"\b(does not|do not|is not intended to|not intended to|should not be used to)\b.{0,40}"
+    r"\b(constitute|replace|substitute|provide)\b.{0,30}\b(medical|professional|health)\b",
+    r"\bfor (general )?information(al)? purposes only\b",
+    r"\b(call|phone|tel|telephone|whatsapp|text)( us)?\s*:?\s*(\+?\d[\d \-()]{7,})",
+    r"\b[\w.+-]+@[\w-]+\.[\w.]+\b",
+    r"\b(posted|published|updated|last reviewed|reviewed by|written by|author)\s*(on|:|by)\b"
+    r".{0,60}$",
+    r"^\s*(tags?|categories|filed under)\s*:",
+    r"\b(subscribe|sign up) (to|for) (our|the) (newsletter|updates)\b",
+)]
 
 
 class ArticleError(ValueError):
@@ -59,6 +124,9 @@ class Sentence:
     heading: str | None
     markers: list[int] = field(default_factory=list)
     marker_style: str | None = None
+    boilerplate: bool = False
+    question: bool = False
+    author_date: list[str] = field(default_factory=list)  # "Smith 2016" citations
 
 
 @dataclass
@@ -73,6 +141,8 @@ class Reference:
     raw_doi: str | None = None
     urls: list[str] = field(default_factory=list)
     numbered: bool = True
+    first_author: str | None = None
+    pmid: str | None = None
 
 
 @dataclass
@@ -80,16 +150,28 @@ class Document:
     text: str
     format: str
     title: str | None
-    blocks: list[tuple[int, int, str]]  # (start, end, kind: heading|paragraph|item)
+    blocks: list[tuple[int, int, str]]  # (start, end, kind: heading|paragraph|item|boilerplate)
     sentences: list[Sentence]
     references: list[Reference]
     reference_heading: int | None  # offset where the reference list starts
     marker_styles: set[str] = field(default_factory=set)
+    reference_end: int | None = None
+    missing_author_date: list[str] = field(default_factory=list)
 
     @property
     def body_sentences(self) -> list[Sentence]:
-        return [s for s in self.sentences
-                if self.reference_heading is None or s.start < self.reference_heading]
+        return [s for s in self.sentences if not self._in_references(s.start)]
+
+    @property
+    def claim_sentences(self) -> list[Sentence]:
+        """Body sentences that may carry a claim: not boilerplate, not questions."""
+        return [s for s in self.body_sentences if not s.boilerplate and not s.question]
+
+    def _in_references(self, at: int) -> bool:
+        if self.reference_heading is None:
+            return False
+        return at >= self.reference_heading and (self.reference_end is None
+                                                  or at < self.reference_end)
 
     @property
     def word_count(self) -> int:
@@ -121,7 +203,8 @@ def detect_format(text: str) -> str:
     head = text[:4000].lower()
     if re.search(r"<(html|body|p|div|article|h[1-6]|ul|li|sup|br)\b", head):
         return "html"
-    if re.search(r"^\s{0,3}#{1,6}\s|\[[^\]]+\]\(https?://|^\s*[-*]\s+\*\*", text[:4000], re.M):
+    if re.search(r"^\s{0,3}#{1,6}\s|\[[^\]]+\]\(https?://|^\s*[-*]\s+\*\*|\[\^\d+\]", text[:4000],
+                 re.M):
         return "markdown"
     return "text"
 
@@ -136,10 +219,13 @@ class _HtmlText(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self.in_sup = 0
-        self.heading = 0
         self.lists: list[list[int]] = []  # open lists: [counter] for <ol>, [] for <ul>
+        self.depth = 0
 
     def handle_starttag(self, tag, attrs) -> None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            return
         if tag in ("ol", "ul"):
             self.lists.append([0] if tag == "ol" else [])
         if tag == "li" and self.lists and self.lists[-1]:
@@ -149,28 +235,22 @@ class _HtmlText(HTMLParser):
         elif tag in self.BLOCK:
             self.parts.append("\n\n" if tag != "li" else "\n\n• ")
         if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
-            self.heading += 1
             self.parts.append("# ")
         if tag == "sup":
             self.in_sup += 1
-        if tag == "a":
-            href = dict(attrs).get("href") or ""
-            if href.startswith(("http://", "https://")) and "doi.org" in href:
-                self.parts.append("")
 
     def handle_endtag(self, tag) -> None:
+        self.depth = max(0, self.depth - 1)
         if tag in ("ol", "ul") and self.lists:
             self.lists.pop()
         if tag == "sup":
             self.in_sup = max(0, self.in_sup - 1)
-        if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
-            self.heading = max(0, self.heading - 1)
         if tag in self.BLOCK:
             self.parts.append("\n\n")
 
     def handle_data(self, data) -> None:
-        if self.in_sup and re.fullmatch(r"\s*\d{1,3}(\s*[,–-]\s*\d{1,3})*\s*", data):
-            self.parts.append(f"[{data.strip()}]")
+        if self.in_sup and re.fullmatch(r"\s*\[?\d{1,3}(\s*[,–-]\s*\d{1,3})*\]?\s*", data):
+            self.parts.append(f"[{data.strip().strip('[]')}]")
         else:
             self.parts.append(data)
 
@@ -180,7 +260,7 @@ def html_to_text(source: str) -> str:
                                     "td", "th", "table", "br", "h1", "h2", "h3", "h4", "h5", "h6",
                                     "blockquote", "sup", "sub", "a", "em", "strong", "b", "i",
                                     "span", "header", "footer", "main", "aside", "figcaption",
-                                    "dd", "dt", "dl", "hr", "time", "cite", "small"},
+                                    "dd", "dt", "dl", "hr", "time", "cite", "small", "nav"},
                       attributes={"a": {"href"}}, clean_content_tags={"script", "style"},
                       link_rel=None)
     parser = _HtmlText()
@@ -197,44 +277,58 @@ def markdown_to_text(source: str) -> str:
     text = re.sub(r"\[([^\]]+)\]\((https?://[^)\s]+)\)", r"\1 (\2)", text)
     text = re.sub(r"(\*\*|__)(.+?)\1", r"\2", text)
     text = re.sub(r"(?<!\w)[*_](?!\s)(.+?)(?<!\s)[*_](?!\w)", r"\1", text)
-    text = re.sub(r"<sup>\s*(\d{1,3}(?:\s*[,–-]\s*\d{1,3})*)\s*</sup>", r"[\1]", text)
+    text = re.sub(r"<sup>\s*\[?(\d{1,3}(?:\s*[,–-]\s*\d{1,3})*)\]?\s*</sup>", r"[\1]", text)
+    text = re.sub(r"^\[\^(\d{1,3})\]:\s*", r"[\1] ", text, flags=re.M)  # footnote definitions
     text = re.sub(r"\[\^(\d{1,3})\]", r"[\1]", text)
     text = re.sub(r"^\s*[-*+]\s+", "• ", text, flags=re.M)
     text = re.sub(r"`([^`]*)`", r"\1", text)
     return text
 
 
+# -- markers ----------------------------------------------------------------------------------
+def expand(spec: str) -> list[int]:
+    """The numbers a marker holds: "1,2" → [1, 2]; "1–3" → [1, 2, 3]; "1-2-3" → [1, 2, 3]
+    (malformed, read as the numbers written); never raises."""
+    nums: list[int] = []
+    spec = spec.translate(SUPERSCRIPT).replace("–", "-").replace("—", "-")
+    for part in re.split(r"\s*[,;]\s*", spec):
+        pieces = [int(x) for x in re.findall(r"\d{1,4}", part)]
+        if len(pieces) == 2 and 0 < pieces[1] - pieces[0] <= 30:
+            nums += list(range(pieces[0], pieces[1] + 1))
+        else:
+            nums += pieces
+    return [n for n in dict.fromkeys(nums) if 0 < n <= MAX_MARKER]
+
+
 # -- structure ---------------------------------------------------------------------------------
+def _strip_markers(line: str) -> str:
+    return BRACKET_MARKER.sub("", line).rstrip()
+
+
+def _is_boilerplate(line: str) -> bool:
+    return any(rx.search(line) for rx in BOILERPLATE)
+
+
 def _blocks(text: str) -> list[tuple[int, int, str]]:
     blocks = []
     for m in re.finditer(r"[^\n]+", text):
         line = m.group(0)
-        if not line.strip():
-            continue
-        kind = "item" if line.lstrip().startswith(("•", "- ", "* ")) or re.match(
-            r"^\s*\d{1,2}[.)]\s", line) else "paragraph"
         stripped = line.strip()
+        if not stripped:
+            continue
+        kind = "item" if BULLET.match(line) or re.match(r"^\s*\d{1,2}[.)]\s", line) \
+            else "paragraph"
+        bare = _strip_markers(stripped)
         if line.lstrip().startswith("#") or (
-            len(stripped) < 90 and not re.search(r"[.!?:;,]\s*\d*\s*$", stripped)
-            and len(stripped.split()) <= 12 and stripped[:1].isupper() and kind == "paragraph"
+            len(bare) < 90 and not re.search(r"[.!?:;,]\s*\d*\s*$", bare)
+            and len(bare.split()) <= 12 and bare[:1].isupper() and kind == "paragraph"
+            and not re.search(r"[.!?]\s*[\"'’”)]?\s*\[[\d,\s–-]+\]\s*$", stripped)
         ):
             kind = "heading"
+        if len(stripped) < 300 and _is_boilerplate(stripped):
+            kind = "boilerplate"
         blocks.append((m.start(), m.end(), kind))
     return blocks
-
-
-def _expand(spec: str) -> list[int]:
-    nums: list[int] = []
-    for part in re.split(r"\s*,\s*", spec.replace("–", "-").replace("⁻", "-")):
-        if "-" in part:
-            a, b = (int(x) for x in part.split("-", 1) if x.strip())
-            if 0 < b - a <= 30:
-                nums += list(range(a, b + 1))
-            else:
-                nums += [a, b]
-        elif part.strip().isdigit():
-            nums.append(int(part))
-    return nums
 
 
 def _split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -245,9 +339,12 @@ def _split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
         word = before.group(1).lower().rstrip(".") if before else ""
         if word in ABBREVIATIONS or re.fullmatch(r"[a-z]", word):
             continue
+        cut = m.end()
+        # A marker right after the full stop ("… rigorously. [2] Next") stays with the
+        # sentence it follows; SENTENCE_END already swallowed it.
         if m.start() - last > 1:
-            spans.append((start + last, start + m.start()))
-        last = m.end()
+            spans.append((start + last, start + cut))
+        last = cut
     if end - (start + last) > 0:
         spans.append((start + last, end))
     out = []
@@ -261,12 +358,25 @@ def _split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return out
 
 
+def _ref_like(line: str) -> bool:
+    """A line that looks like a reference-list entry."""
+    text = line.strip()
+    has_id = bool(DOI_IN_TEXT.search(text) or URL_IN_TEXT.search(text)
+                  or re.search(r"\bPMID:?\s*\d{6,9}\b", text, re.I))
+    has_year = bool(YEAR.search(text))
+    numbered = bool(NUMBERED_REF.match(text))
+    if APA_ENTRY.match(text) or (VANCOUVER_ENTRY.match(text) and has_year
+                                 and JOURNALISH.search(text)):
+        return True
+    if numbered or BULLET.match(text):
+        return has_id or (has_year and (JOURNALISH.search(text) is not None
+                                        or len(text.split()) >= 5))
+    return has_id and len(text.split()) <= 60 and (has_year or len(text.split()) <= 4)
+
+
 def _reference_from(n: int, text: str, start: int, numbered: bool) -> Reference:
     ref = Reference(n=n, text=text.strip(), start=start, numbered=numbered)
-    dois = []
-    for m in DOI_IN_TEXT.finditer(text):
-        raw = m.group(1).rstrip(".,;")
-        dois.append(raw)
+    dois = [m.group(1).rstrip(".,;") for m in DOI_IN_TEXT.finditer(text)]
     urls = [u.rstrip(".,;") for u in URL_IN_TEXT.findall(text)]
     ref.urls = list(dict.fromkeys(u for u in urls if "doi.org/" not in u.lower()))
     if dois:
@@ -278,18 +388,25 @@ def _reference_from(n: int, text: str, start: int, numbered: bool) -> Reference:
         bad = re.search(r"\bdoi:?\s*([^\s,;]+)", text, re.I)
         if bad:
             ref.raw_doi, ref.doi, ref.doi_valid = bad.group(1), None, False
+    pmid = re.search(r"\bPMID:?\s*(\d{6,9})\b", text, re.I) or re.search(
+        r"pubmed\.ncbi\.nlm\.nih\.gov/(\d{6,9})", text)
+    ref.pmid = pmid.group(1) if pmid else None
     years = YEAR.findall(text)
     ref.year = int(years[0]) if years else None
-    title = re.sub(r"https?://\S+|\bdoi:?\s*\S+", "", text, flags=re.I)
-    title = re.sub(r"\(\s*(19|20)\d\d\s*\)\.?", "", title).strip(" .;,")
+    author = re.match(rf"\s*(?:[-*•]\s*)?({NAME})(?=[\s,]+(?:[A-Z]{{1,3}}\b|[A-Z]\.|et al|and |&))",
+                      text)
+    ref.first_author = author.group(1) if author else None
+    title = re.sub(r"https?://\S+|\bdoi:?\s*\S+|\bPMID:?\s*\d+", "", text, flags=re.I)
+    title = re.sub(r"\(\s*(19|20)\d\d[a-z]?\s*\)\.?", "", title).strip(" .;,—-")
     ref.title = title.split("\n")[0][:300] or None
     return ref
 
 
 def _parse_references(text: str, start: int, end: int) -> list[Reference]:
-    """Numbered lists ("[1] …", "1. …") or unnumbered entries, numbered in order."""
+    """Numbered lists ("[1] …", "1. …", "- [1] …") or unnumbered entries, numbered in order."""
     lines = [(m.start(), m.group(0)) for m in re.finditer(r"[^\n]+", text[start:end])]
-    lines = [(start + off, line) for off, line in lines if line.strip()]
+    lines = [(start + off, line) for off, line in lines
+             if line.strip() and not REF_HEADINGS.match(line) and not _is_boilerplate(line)]
     refs: list[Reference] = []
     numbered = [NUMBERED_REF.match(line) for _, line in lines]
     if sum(1 for m in numbered if m) >= max(1, len(lines) // 3):
@@ -299,25 +416,29 @@ def _parse_references(text: str, start: int, end: int) -> list[Reference]:
                 if current:
                     refs.append(_reference_from(current[0], "\n".join(current[2]), current[1],
                                                 True))
-                n = int(m.group(1) or m.group(3))
-                current = (n, off, [m.group(2) or m.group(4) or ""])
+                groups = m.groups()
+                num = next(g for g in groups[0::2] if g)
+                body = next((g for g in groups[1::2] if g is not None), "")
+                current = (expand(num)[0] if expand(num) else len(refs) + 1, off, [body])
             elif current:
                 current[2].append(line)
         if current:
             refs.append(_reference_from(current[0], "\n".join(current[2]), current[1], True))
         return refs
-    # Unnumbered: an entry ends at a line with a year or an identifier; type labels are dropped.
+    # Unnumbered: each bullet or APA/Vancouver-looking line starts an entry; an entry also
+    # ends at a line with a year or an identifier; type labels are dropped.
     buf: list[str] = []
     buf_start = None
     for off, line in lines:
         if REF_TYPE_LABEL.match(line):
             continue
-        if buf and re.match(r"\s*[•*\u2022-]\s", line):  # a new bullet starts a new entry
+        starts_new = BULLET.match(line) or APA_ENTRY.match(line) or VANCOUVER_ENTRY.match(line)
+        if buf and starts_new:
             refs.append(_reference_from(len(refs) + 1, " — ".join(buf), buf_start, False))
             buf, buf_start = [], None
         if buf_start is None:
             buf_start = off
-        buf.append(line.strip())
+        buf.append(BULLET.sub("", line).strip())
         if YEAR.search(line) or DOI_IN_TEXT.search(line) or URL_IN_TEXT.search(line):
             refs.append(_reference_from(len(refs) + 1, " — ".join(buf), buf_start, False))
             buf, buf_start = [], None
@@ -326,9 +447,53 @@ def _parse_references(text: str, start: int, end: int) -> list[Reference]:
     return refs
 
 
+def _reference_region(text: str, blocks: list[tuple[int, int, str]]) -> tuple[int | None,
+                                                                               int | None]:
+    """Where the reference list is: after a heading, or else the run of reference-like
+    entries at the end of the page (boilerplate after it is skipped)."""
+    ref_start = ref_end = None
+    for s, e, _kind in blocks:
+        line = text[s:e]
+        if ref_start is None and REF_HEADINGS.match(line):
+            following = [text[a:b] for a, b, _ in blocks if a > e][:3]
+            if following and (STRONG_REF_HEADING.match(line)
+                              or any(_ref_like(f) for f in following)):
+                ref_start = s
+            continue
+        if ref_start is not None and END_OF_REFS.match(line):
+            ref_end = s
+            break
+    if ref_start is not None:
+        return ref_start, ref_end
+    # No heading: the last run of entries that look like references (anything after it,
+    # such as FAQs, disclaimers and links, is left to the body as it comes).
+    runs: list[list[tuple[int, int]]] = []
+    current: list[tuple[int, int]] = []
+    for s, e, _kind in blocks:
+        line = text[s:e]
+        if _ref_like(line):
+            current.append((s, e))
+        elif current and REF_TYPE_LABEL.match(line):
+            continue
+        elif current:
+            runs.append(current)
+            current = []
+    if current:
+        runs.append(current)
+    for run in reversed(runs):
+        if len(run) >= 2 or NUMBERED_REF.match(text[run[0][0]:run[0][1]]):
+            later = [s for s, _e, _k in blocks if s > run[-1][1]]
+            return run[0][0], (later[0] if later else None)
+    return None, None
+
+
+def _author_key(name: str, year: str) -> str:
+    return f"{name.strip().lower()} {year}"
+
+
 def parse(raw: bytes | str, fmt: str = "auto") -> Document:
     """Parse an article; raises ArticleError for empty, binary or oversized input."""
-    source = decode(raw if isinstance(raw, bytes) else raw.encode("utf-8"))
+    source = decode(raw if isinstance(raw, bytes) else raw.encode("utf-8", "replace"))
     fmt = detect_format(source) if fmt in ("auto", None) else fmt
     if fmt not in ("text", "markdown", "html"):
         raise ArticleError(f"unknown format {fmt!r} (text, markdown or html)")
@@ -342,61 +507,107 @@ def parse(raw: bytes | str, fmt: str = "auto") -> Document:
     if not text.strip():
         raise ArticleError("the article has no readable text")
     blocks = _blocks(text)
-
-    ref_start = ref_end = None
-    for s, e, _kind in blocks:
-        line = text[s:e]
-        if ref_start is None and REF_HEADINGS.match(line):
-            ref_start = s
-            continue
-        if ref_start is not None and END_OF_REFS.match(line):
-            ref_end = s
-            break
-    if ref_start is None:
-        # A list of "[n] …" lines at the end is a reference list even without a heading.
-        tail = [(s, e) for s, e, _ in blocks if NUMBERED_REF.match(text[s:e]) and
-                (DOI_IN_TEXT.search(text[s:e]) or URL_IN_TEXT.search(text[s:e]))]
-        if len(tail) >= 2:
-            ref_start = tail[0][0]
-            later = [s for s, e, _ in blocks if s > tail[-1][1] and END_OF_REFS.match(text[s:e])]
-            ref_end = later[0] if later else None
+    ref_start, ref_end = _reference_region(text, blocks)
     references: list[Reference] = []
     if ref_start is not None:
-        first_line_end = text.find("\n", ref_start)
-        body_start = first_line_end + 1 if REF_HEADINGS.match(
-            text[ref_start:first_line_end if first_line_end > 0 else len(text)]) else ref_start
-        references = _parse_references(text, body_start, ref_end or len(text))
+        references = _parse_references(text, ref_start, ref_end or len(text))
+    numbers = {r.n for r in references}
+    top = max(numbers, default=0)
+    by_author: dict[str, int] = {}
+    for r in references:
+        if r.first_author and r.year:
+            by_author.setdefault(_author_key(r.first_author, str(r.year)), r.n)
+
+    def in_refs(at: int) -> bool:
+        return ref_start is not None and at >= ref_start and (ref_end is None or at < ref_end)
+
+    body_text = "\n".join(text[s:e] for s, e, k in blocks if not in_refs(s) and k != "heading")
+    uses_brackets = bool(BRACKET_MARKER.search(body_text))
+    uses_parens = bool(references) and not uses_brackets and len(
+        [m for m in PAREN_MARKER.finditer(body_text)
+         if all(n <= top + 10 for n in expand(m.group(1)))]) >= 2
+    flattened = bool(references) and not uses_brackets and not uses_parens
+    trailing_lines = sum(1 for s, e, k in blocks if k not in ("heading", "boilerplate")
+                         and not in_refs(s) and (t := TRAILING.search(text[s:e]))
+                         and not NOT_A_MARKER_BEFORE.search(text[s:e][:t.start()]))
+    bare_numbers_used = trailing_lines >= 3 and not uses_brackets
 
     sentences: list[Sentence] = []
     heading = None
     styles: set[str] = set()
-    trailing_lines = sum(1 for s, e, k in blocks if k != "heading" and TRAILING.search(text[s:e])
-                         and not NOT_A_MARKER_BEFORE.search(
-                             text[s:e][:TRAILING.search(text[s:e]).start()]))
-    bare_numbers_used = trailing_lines >= 3 and not BRACKET_MARKER.search(text)
+    missing_ad: list[str] = []
     for bi, (s, e, kind) in enumerate(blocks):
-        if ref_start is not None and s >= ref_start and (ref_end is None or s < ref_end):
+        if in_refs(s):
             continue
         if kind == "heading":
             heading = text[s:e].strip("# ").strip()
             continue
         for a, b in _split_sentences(text, s, e):
-            sent = Sentence(text=text[a:b], start=a, end=b, block=bi, heading=heading)
-            for m in BRACKET_MARKER.finditer(sent.text):
-                sent.markers += _expand(m.group(1))
+            sent = Sentence(text=text[a:b], start=a, end=b, block=bi, heading=heading,
+                            boilerplate=kind == "boilerplate" or _is_boilerplate(text[a:b]))
+            body = sent.text
+            sent.question = bool(re.search(r"\?[\"'’”)]*\s*(\[[\d,\s–-]+\])?\s*$", body))
+            for m in BRACKET_MARKER.finditer(body):
+                sent.markers += expand(m.group(1))
                 sent.marker_style = "bracket"
-            for m in SUPERSCRIPT_RUN.finditer(sent.text):
-                sent.markers += _expand(m.group(1).translate(SUPERSCRIPT))
+            if uses_parens:
+                for m in PAREN_MARKER.finditer(body):
+                    nums = expand(m.group(1))
+                    if nums and all(n <= top + 10 for n in nums) and not \
+                            NOT_A_MARKER_BEFORE.search(body[:m.start()]):
+                        sent.markers += nums
+                        sent.marker_style = "parenthesis"
+            for m in SUPERSCRIPT_RUN.finditer(body):
+                sent.markers += expand(m.group(1))
                 sent.marker_style = "superscript"
+            if flattened:
+                for m in FLATTENED.finditer(body):
+                    nums = expand(m.group(1))
+                    word = re.search(r"(\w+)\W*$", body[:m.start()])
+                    if nums and all(n <= top + 5 for n in nums) and word and \
+                            len(word.group(1)) >= 3 and not word.group(1)[-1:].isdigit():
+                        sent.markers += nums
+                        sent.marker_style = "flattened-superscript"
             if bare_numbers_used and b == e:
-                m = TRAILING.search(sent.text)
-                if m and not NOT_A_MARKER_BEFORE.search(sent.text[:m.start()]):
-                    sent.markers += _expand(m.group(1))
+                m = TRAILING.search(body)
+                if m and not NOT_A_MARKER_BEFORE.search(body[:m.start()]):
+                    sent.markers += expand(m.group(1))
                     sent.marker_style = "trailing-number"
+            for m in AUTHOR_DATE.finditer(body):
+                chunk = m.group(1) or f"{m.group(2)} {m.group(3)}"
+                for name, year in AUTHOR_YEAR.findall(chunk):
+                    key = _author_key(name, year)
+                    sent.author_date.append(f"{name} {year}")
+                    if key in by_author:
+                        sent.markers.append(by_author[key])
+                    else:
+                        missing_ad.append(f"{name} {year}")
+                    sent.marker_style = sent.marker_style or "author-date"
             sent.markers = list(dict.fromkeys(sent.markers))
             if sent.marker_style:
                 styles.add(sent.marker_style)
             sentences.append(sent)
+    _bind_leading_markers(sentences, text)
     title = next((text[s:e].strip("# ").strip() for s, e, k in blocks if k == "heading"), None)
     return Document(text=text, format=fmt, title=title, blocks=blocks, sentences=sentences,
-                    references=references, reference_heading=ref_start, marker_styles=styles)
+                    references=references, reference_heading=ref_start, marker_styles=styles,
+                    reference_end=ref_end, missing_author_date=list(dict.fromkeys(missing_ad)))
+
+
+def _bind_leading_markers(sentences: list[Sentence], text: str) -> None:
+    """A sentence that is only a marker, or starts with one ("[2] The next …" after "… . [2]"
+    was split off), gives it back to the sentence before it in the same block."""
+    for prev, sent in zip(sentences, sentences[1:], strict=False):
+        if prev.block != sent.block:
+            continue
+        m = re.match(r"\s*(\[[\d,\s–-]+\])+", sent.text)
+        if not m:
+            continue
+        nums = [n for g in BRACKET_MARKER.findall(m.group(0)) for n in expand(g)]
+        if not nums:
+            continue
+        prev.markers = list(dict.fromkeys(prev.markers + nums))
+        prev.marker_style = prev.marker_style or "bracket"
+        rest = [n for g in BRACKET_MARKER.findall(sent.text[m.end():]) for n in expand(g)]
+        sent.markers = list(dict.fromkeys(rest))
+    sentences[:] = [s for s in sentences if BRACKET_MARKER.sub("", s.text).strip(" .")]

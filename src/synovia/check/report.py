@@ -43,6 +43,8 @@ class Report(BaseModel):
     omissions: list[str]
     quality: Quality
     summary: dict
+    bias: list[dict] = Field(default_factory=list)  # commercial signals with their sentences
+    language: list[dict] = Field(default_factory=list)  # hype wording with its sentence
     disclaimer: str = ("Synovia checks articles against its evidence base; a report is "
                        "information, not medical advice.")
 

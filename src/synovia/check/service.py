@@ -27,8 +27,14 @@ class Checker:
     _index: VectorIndex = field(init=False, repr=False)
     _claimable: tuple | None = field(default=None, init=False, repr=False)
 
+    claim_cues: object = None
+
     def __post_init__(self) -> None:
         self._index = VectorIndex(self.store)
+        if self.claim_cues is None and self.lexicon.folder is not None:
+            from synovia.check.frames import load_claim_cues
+
+            self.claim_cues = load_claim_cues(self.lexicon.folder / "claims.yaml")
 
     @classmethod
     def from_platform(cls, syn, use_vectors: bool = True) -> Checker:
@@ -51,7 +57,7 @@ class Checker:
     def check(self, raw: bytes | str, fmt: str = "auto") -> tuple[Report, Document]:
         doc = parse(raw, fmt)
         base = self.store.evidence()
-        ctx = ArticleContext(doc, base, self.vocab, self.lexicon)
+        ctx = ArticleContext(doc, base, self.vocab, self.lexicon, self.claim_cues)
         citations = check_citations(doc, base, ctx)
         encoder = None
         vectors = self._vectors()
@@ -60,6 +66,12 @@ class Checker:
 
             encoder = get_encoder()
         claims = Judge(ctx, base, citations, encoder, vectors).judge_all(find_claims(ctx))
+        from synovia.check.bias import commercial, hype, load_signals
+
+        signals = load_signals(self.lexicon.folder / "commercial.yaml") \
+            if self.lexicon.folder else ()
+        bias = commercial(doc, signals)
+        language = hype(doc, self.lexicon)
         missing = omissions(ctx, doc.text, citations)
         score, items = discern(ctx, doc.text, claims, citations, missing)
         counts = {v: sum(1 for c in claims if c.verdict == v)
@@ -71,5 +83,5 @@ class Checker:
             citations=citations.as_dict(),
             claims=[ClaimOut(**c.as_dict()) for c in claims],
             omissions=missing, quality=Quality(score=score, items=[i.as_dict() for i in items]),
-            summary=counts)
+            summary=counts, bias=bias, language=language)
         return report, doc

@@ -126,6 +126,7 @@ class Lexicon:
     facets: list[Facet] = field(default_factory=list)
     context: ContextCues = field(default_factory=ContextCues)
     wording: dict = field(default_factory=dict)
+    folder: Path | None = None  # where it was read from (jobs read their own files beside it)
     questions: list[ClinicQuestion] = field(default_factory=list)
     hype: list[HypeTerm] = field(default_factory=list)
     hedges: re.Pattern[str] | None = None
@@ -280,7 +281,7 @@ def _wording(data: dict, where: Path) -> dict:
 
 
 def load_lexicon(folder: Path) -> Lexicon:
-    lex = Lexicon()
+    lex = Lexicon(folder=folder)
     flags = _read(folder / "red_flags.yaml")
     lex.red_flags = _red_flags(flags.get("red_flags"), folder / "red_flags.yaml")
     advice = flags.get("urgent_advice") or {}

@@ -1,0 +1,58 @@
+"""Commercial signals (booking calls to action, prices and offers, testimonials, a clinic's own
+results, claims to be the best) and hype wording anywhere on the page, each with its
+sentence. The words live in data/lexicon/commercial.yaml and hype.yaml."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from synovia.check.parse import Document
+from synovia.vocab import Lexicon
+
+
+@dataclass(frozen=True)
+class Signal:
+    id: str
+    label: str
+    patterns: tuple[re.Pattern[str], ...]
+
+
+@lru_cache(maxsize=4)
+def load_signals(path: Path) -> tuple[Signal, ...]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    try:
+        return tuple(Signal(str(s["id"]), str(s.get("label") or s["id"]),
+                            tuple(re.compile(p, re.I) for p in s["patterns"]))
+                     for s in data.get("signals") or [])
+    except (KeyError, TypeError, re.error) as exc:
+        raise ValueError(f"{path}: malformed commercial signals: {exc}") from None
+
+
+def commercial(doc: Document, signals: tuple[Signal, ...]) -> list[dict]:
+    """One entry per sentence and signal (boilerplate included: "Book now" is often there)."""
+    out = []
+    for sent in doc.body_sentences:
+        for sig in signals:
+            if any(p.search(sent.text) for p in sig.patterns):
+                out.append({"signal": sig.id, "label": sig.label, "sentence": sent.text,
+                            "start": sent.start, "end": sent.end})
+    return out
+
+
+def hype(doc: Document, lexicon: Lexicon) -> list[dict]:
+    """Hype wording that is not negated, anywhere in the body ("does not cure" is fine)."""
+    out = []
+    for sent in doc.body_sentences:
+        if sent.boilerplate:
+            continue
+        for term, m in lexicon.hype_in(sent.text):
+            if lexicon.negated(sent.text, m.start()):
+                continue
+            out.append({"term": term.id, "words": m.group(0), "why": term.why,
+                        "sentence": sent.text, "start": sent.start, "end": sent.end})
+    return out
