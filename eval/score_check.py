@@ -143,7 +143,8 @@ def found(defect: dict, report: dict) -> tuple[bool, str]:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--labels", nargs="*", default=[str(ROOT / "eval" / "check" / "labels*.yaml")])
+    ap.add_argument("--labels", nargs="*", default=[str(ROOT / "eval" / "check" / "labels.yaml"),
+                                                    str(ROOT / "eval" / "check" / "labels-written.yaml")])
     ap.add_argument("-v", "--verbose", action="store_true")
     ap.add_argument("--json", help="write per-article results to this file")
     ap.add_argument("--only", help="score files whose name contains this")

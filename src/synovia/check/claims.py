@@ -72,6 +72,8 @@ GUIDE_FOR = re.compile(r"\b(recommend(s|ed)?|endorse[sd]?|support(s|ed)?|approve
                        r"suggest(s|ed)?)\b",
                        re.I)
 STRONG = re.compile(r"\bstrong(ly)?\b", re.I)
+CONDITIONAL = re.compile(r"\b(conditional(ly)?|weak(ly)?|suggests?|may be considered|consider)\b",
+                         re.I)
 ATTRIBUTION = re.compile(
     r"\b(study|studies|trial|trials|review|meta-?analys[ie]s|research|data|evidence|report(s|ed)?|"
     r"found|showed|shows|according to|published|survey|analysis|cohort)\b", re.I)
@@ -143,9 +145,13 @@ def find_claims(ctx: ArticleContext) -> list[Claim]:
         terms = ctx.terms_of_sentence(sent)
         if not terms.treatments:
             continue
-        # A sentence naming no treatment must at least point at one ("it", "the therapy").
+        # A sentence naming no treatment must at least point at one ("it", "the therapy"), or
+        # make a claim that needs no name: a figure, the clinic's own results, a certainty.
+        cues = ctx.claim_cues
+        bold = cues is not None and (cues.figure.search(text) or cues.own_results.search(text)
+                                     or any(p.search(text) for p in cues.absolute))
         if not own.treatments and not POINTER.search(text) and "study" not in kinds \
-                and not hype:
+                and not hype and not bold:
             continue
         claims.append(Claim(sentence=sent, kinds=kinds, terms=terms, hype=hype))
     return claims
@@ -347,6 +353,8 @@ class Judge:
         for src in sources:
             if n is not None and src.n_participants and n != src.n_participants:
                 continue  # another study
+            if src.kind == "systematic-review":
+                continue  # a review's pooled size is not split between arms
             if RANDOMISED_WORDS.search(text) and src.kind in ("cohort", "case-series"):
                 claim.verdict = "contradicted"
                 design = src.kind.replace("-", " ")
@@ -378,9 +386,12 @@ class Judge:
             return False
         cited = {r.source.id for n in claim.sentence.markers
                  if (r := self.resolved.get(n)) and r.source}
-        regs = [r for g in grades for r in g.regulatory]
-        sources = {r.source: self.base.sources.get(r.source) for r in regs}
-        sources = {k: v for k, v in sources.items() if v and k.split("-", 1)[0] in bodies}
+        ids = {r.source for g in grades for r in g.regulatory}
+        ids |= {f.source for t in claim.terms.treatments for f in self.base.findings_about(t)
+                if f.outcome == "regulatory"}
+        sources = {k: self.base.sources.get(k) for k in ids}
+        sources = {k: v for k, v in sources.items() if v and (
+            k.split("-", 1)[0] in bodies or self.ctx.bodies_in(v.organisation or "") & bodies)}
         if not sources or cited & set(sources):
             return False
         years = sorted({s.year for s in sources.values()})
@@ -442,6 +453,8 @@ class Judge:
         m = SAFETY_ABSOLUTE.search(text)
         if not m or SERIOUS_MENTION.search(text):
             return False
+        if self.ctx.bodies_in(text) and STATES_VERB.search(text):
+            return False  # what a guideline or regulator said, reported: not the page's claim
         if (self.ctx.lexicon.negated(text, m.start(), 20)
                 and not m.group(0).lower().startswith("no")):
             return False
@@ -464,37 +477,19 @@ class Judge:
         if not (says_against or says_for):
             return False
         stances = [s for g in grades for s in g.stances
-                   if not bodies or s.source.id.split("-", 1)[0] in bodies]
+                   if not bodies or s.source.id.split("-", 1)[0] in bodies
+                   or _body_of(s, self.ctx) & bodies]
         if not stances:
             return False
-        joints = claim.terms.joints
-        relevant = [s for s in stances if not joints or s.recommendation.joint in joints | {None}]
-        relevant = relevant or stances
-        directions = {s.recommendation.direction for s in relevant}
-        ids = list(dict.fromkeys(s.source.id for s in relevant))[:4]
-        if says_for and directions == {"against"}:
-            s = relevant[0]
-            claim.verdict = "contradicted"
-            claim.reason = (f"presents it as recommended, but {s.body} advises against it: "
-                            f"{s.recommendation.clinician}")
-            claim.evidence = ids
-            return True
-        if says_against and directions <= {"for"} and directions:
-            s = relevant[0]
-            claim.verdict = "contradicted"
-            claim.reason = (f"presents it as advised against, but {s.body} supports it: "
-                            f"{s.recommendation.clinician}")
-            claim.evidence = ids
-            return True
-        if STRONG.search(text) and bodies:
-            strengths = {s.recommendation.strength for s in relevant}
-            if strengths and "strong" not in strengths:
-                s = relevant[0]
-                claim.verdict = "overstated"
-                claim.reason = (f"calls the recommendation strong, but {s.body} grades it "
-                                f"{s.recommendation.strength_wording or s.recommendation.strength}")
-                claim.evidence = ids
+        joints = claim.terms.joints or {None}
+        # Each joint the sentence names is checked on its own: "for the hip as well as the
+        # knee" is wrong when the hip stance differs.
+        for joint in sorted(joints, key=lambda j: j or ""):
+            relevant = [s for s in stances if joint is None or s.recommendation.joint in
+                        (joint, None)] or stances
+            if self._stance_verdict(claim, relevant, says_for, says_against, bodies):
                 return True
+        relevant = stances
         matching = [s for s in relevant
                     if (says_against and s.recommendation.direction == "against")
                     or (says_for and s.recommendation.direction == "for")]
@@ -503,6 +498,52 @@ class Judge:
             claim.reason = "matches the guideline position: " + matching[0].recommendation.clinician
             claim.evidence = ids
             return True
+        return False
+
+    def _stance_verdict(self, claim: Claim, relevant: list, says_for: bool, says_against: bool,
+                        bodies: set[str]) -> bool:
+        """Contradicted when the sentence turns a guideline's direction around, or states
+        its strength wrongly ("conditionally" for a strong recommendation, or the reverse)."""
+        text = claim.sentence.text
+        directions = {s.recommendation.direction for s in relevant}
+        ids = list(dict.fromkeys(s.source.id for s in relevant))[:4]
+        strong_against = [s for s in relevant if s.recommendation.direction == "against"
+                          and s.recommendation.strength == "strong"]
+        if says_for and ("for" not in directions or (not bodies and strong_against)):
+            s = (strong_against or [x for x in relevant
+                                    if x.recommendation.direction != "for"] or relevant)[0]
+            claim.verdict = "contradicted"
+            claim.reason = (f"presents it as recommended, but {s.body} does not recommend it: "
+                            f"{s.recommendation.clinician}")
+            claim.evidence = ids
+            return True
+        if says_against and "against" not in directions and "for" in directions:
+            s = next(x for x in relevant if x.recommendation.direction == "for")
+            claim.verdict = "contradicted"
+            claim.reason = (f"presents it as advised against, but {s.body} supports it: "
+                            f"{s.recommendation.clinician}")
+            claim.evidence = ids
+            return True
+        if bodies:
+            said_strong = bool(STRONG.search(text))
+            said_conditional = bool(CONDITIONAL.search(text))
+            direction = "against" if says_against else "for"
+            same = [s for s in relevant if s.recommendation.direction == direction]
+            strengths = {s.recommendation.strength for s in same}
+            if same and said_conditional and strengths == {"strong"}:
+                s = same[0]
+                claim.verdict = "contradicted"
+                claim.reason = (f"calls the recommendation conditional, but {s.body} makes it "
+                                f"a strong one: {s.recommendation.clinician}")
+                claim.evidence = ids
+                return True
+            if same and said_strong and "strong" not in strengths:
+                s = same[0]
+                claim.verdict = "overstated"
+                claim.reason = (f"calls the recommendation strong, but {s.body} grades it "
+                                f"{s.recommendation.strength_wording or s.recommendation.strength}")
+                claim.evidence = ids
+                return True
         return False
 
     def _unhedged_efficacy(self, claim: Claim, grades: list[Grade]) -> bool:
@@ -572,6 +613,11 @@ class Judge:
                     seen.setdefault(src, float(row[i]))
             out.append(list(seen.items()))
         return out
+
+
+def _body_of(stance, ctx: ArticleContext) -> set[str]:
+    """The guideline bodies a stance's source belongs to (by its organisation's name)."""
+    return ctx.bodies_in(f"{stance.source.organisation or ''} {stance.source.title}")
 
 
 def _first_named(text: str, treatments: set[str], ctx: ArticleContext) -> str | None:

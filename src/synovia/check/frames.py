@@ -40,6 +40,8 @@ class ClaimCues:
     figure: re.Pattern[str]
     own_results: re.Pattern[str]
     not_a_claim: tuple[re.Pattern[str], ...]
+    reports_study: re.Pattern[str] | None = None
+    first_person: re.Pattern[str] | None = None
 
 
 def _rx(p: str) -> re.Pattern[str]:
@@ -62,7 +64,9 @@ def load_claim_cues(path: Path) -> ClaimCues:
             comparators={k: _rx(v) for k, v in (data.get("comparators") or {}).items()},
             animal=_rx(data["animal"]), people=_rx(data["people"]),
             figure=_rx(data["figure"]), own_results=_rx(data["own_results"]),
-            not_a_claim=tuple(_rx(p) for p in data.get("not_a_claim") or ()))
+            not_a_claim=tuple(_rx(p) for p in data.get("not_a_claim") or ()),
+            reports_study=_rx(data["reports_study"]) if data.get("reports_study") else None,
+            first_person=_rx(data["first_person"]) if data.get("first_person") else None)
     except (KeyError, TypeError, re.error) as exc:
         raise ValueError(f"{path}: malformed claim cues: {exc}") from None
 
@@ -80,6 +84,8 @@ class ClaimFrame:
     animals: bool = False
     figures: list[str] = field(default_factory=list)
     own_results: bool = False
+    reports_study: bool = False  # "a trial found ...": a report of a result, not a general claim
+    first_person: bool = False  # "my first injection helped": a story, not a general claim
 
     def as_dict(self) -> dict:
         return {"treatments": sorted(self.treatments), "joints": sorted(self.joints),
@@ -116,7 +122,9 @@ def frame_of(text: str, treatments: set[str], joints: set[str], cues: ClaimCues,
         absolute_words=absolute, comparator=comparator,
         animals=bool(cues.animal.search(text)),
         figures=[m.group(0) for m in cues.figure.finditer(text)],
-        own_results=bool(cues.own_results.search(text)))
+        own_results=bool(cues.own_results.search(text)),
+        reports_study=bool(cues.reports_study.search(text)) if cues.reports_study else False,
+        first_person=bool(cues.first_person.search(text)) if cues.first_person else False)
 
 
 def _negated_at(text: str, at: int, cues: ClaimCues, window: int = 40) -> bool:
@@ -159,6 +167,9 @@ def judge_frame(frame: ClaimFrame, base: EvidenceBase, grade_certainty: dict[str
     if not frame.treatments:
         return Verdict(None, "")
     what = " and ".join(label(t) for t in sorted(frame.treatments))
+    if frame.first_person and not (frame.own_results or frame.figures
+                                   or frame.strength == "absolute"):
+        return Verdict(None, "")  # someone's own story: not a claim about the evidence
     held = [f for t in frame.treatments for f in base.findings_about(t)
             if f.verification in SHOWN]
     if not held:
@@ -179,71 +190,105 @@ def judge_frame(frame: ClaimFrame, base: EvidenceBase, grade_certainty: dict[str
     if frame.joints:
         same_joint = [f for f in about if not f.joints or set(f.joints) & frame.joints]
         about = same_joint or about
-    if frame.comparator and frame.comparator not in ("placebo", "surgery"):
+    if frame.comparator == "placebo":
+        controlled = [f for f in about if f.comparator and _PLACEBO.search(f.comparator)]
+        about = controlled or about
+    elif frame.comparator and frame.comparator != "surgery":
         head = [f for f in about if frame.comparator in f.treatments]
         about = head or about
     human = [f for f in about if _weight(f, base) > 0]
     animal = [f for f in about if _weight(f, base) == 0]
+    if frame.animals:
+        # A sentence about animal work is judged on animal work only.
+        human, animal = animal, []
+        if not human:
+            return Verdict(None, "")
+        return _compare(frame, human, base, what, "low", animal_claim=True)
     if not human:
         if animal and not frame.animals:
             return Verdict("overstated", f"states it for people, but the evidence on {what} "
                                          f"for this comes from animal or laboratory studies only",
                            _sources(animal), [f.id for f in animal][:4])
-        if frame.strength == "absolute" or frame.outcome in ("structure", "progression"):
+        if frame.direction == "benefit" and (frame.strength == "absolute"
+                                             or frame.outcome == "progression"):
             return Verdict("unsupported", f"no study we hold shows {what} doing this in people",
                            [], [])
         return Verdict(None, "")
-    best_w = max(_weight(f, base) for f in human)
-    best = [f for f in human if _weight(f, base) == best_w]
-    votes = {d: sum(1 for f in best if f.direction == d)
-             for d in ("benefit", "no-difference", "harm")}
-    evidence_dir = max(votes, key=lambda d: (votes[d], d == "no-difference"))
-    if not votes[evidence_dir]:
-        return Verdict(None, "")
     certainty = min((grade_certainty.get(t, "low") for t in frame.treatments),
                     key=LEVELS.index)
-    ids = [f.id for f in best][:4]
-    srcs = _sources(best)
+    return _compare(frame, human, base, what, certainty)
+
+
+_PLACEBO = re.compile(r"placebo|saline|sham", re.I)
+
+
+def _compare(frame: ClaimFrame, findings: list[Finding], base: EvidenceBase, what: str,
+             certainty: str, animal_claim: bool = False) -> Verdict:
+    """Direction and strength of the claim against the findings that speak to it.
+
+    Contradicted only when trials or reviews go the other way and none of that standing
+    agrees; supported when one agrees and the claim is no stronger than the evidence."""
     claim_dir = frame.direction
-    if claim_dir == "benefit" and evidence_dir in ("no-difference", "harm"):
-        if frame.strength == "hedged" and best_w < 3:
-            return Verdict("overstated", f"suggests a benefit of {what}, but the best studies "
-                                         f"we hold found none", srcs, ids)
-        return Verdict("contradicted", f"claims a benefit of {what}, but the best studies we "
-                                       f"hold found {_said(evidence_dir)}", srcs, ids)
-    if claim_dir in ("no-difference", "harm") and evidence_dir == "benefit" and \
-            frame.strength != "hedged" and best_w >= 3 and frame.outcome != "safety":
-        return Verdict("contradicted", f"says {what} {_said(claim_dir)}, but the best studies "
-                                       f"we hold found a benefit", srcs, ids)
+    weight = (lambda f: 1) if animal_claim else (lambda f: _weight(f, base))
+    strong = [f for f in findings if weight(f) >= (1 if animal_claim else 3)] or findings
+    agree = [f for f in strong if _agrees(claim_dir, f.direction)]
+    oppose = [f for f in strong if _opposes(claim_dir, f.direction)]
+    if not agree and not oppose:
+        return Verdict(None, "")
+    if oppose and not agree:
+        ids, srcs = [f.id for f in oppose][:4], _sources(oppose)
+        if frame.strength == "hedged" and claim_dir == "benefit":
+            return Verdict("overstated", f"suggests a benefit of {what}, but the studies we "
+                                         f"hold found none", srcs, ids)
+        return Verdict("contradicted", f"says {what} {_said(claim_dir, frame)}, but the "
+                                       f"studies we hold found {_said(oppose[0].direction)}",
+                       srcs, ids)
+    ids, srcs = [f.id for f in agree][:4], _sources(agree)
     if frame.strength == "absolute":
         words = ", ".join(f"'{w}'" for w in frame.absolute_words[:2])
         return Verdict("overstated", f"says {words}: no study we hold supports that certainty "
                                      f"for {what} (evidence is {certainty} certainty)", srcs, ids)
-    if frame.strength == "plain" and claim_dir == "benefit" and certainty in ("low", "very-low"):
+    if (frame.strength == "plain" and claim_dir == "benefit" and not frame.reports_study
+            and certainty in ("low", "very-low") and not animal_claim):
         return Verdict("overstated", f"states a benefit of {what} as fact, but the evidence is "
                                      f"{certainty} certainty", srcs, ids)
-    if claim_dir == evidence_dir or (claim_dir == "harm" and evidence_dir == "harm"):
-        return Verdict("supported", f"agrees with the findings held on {what} "
-                                    f"({_said(evidence_dir)}, {certainty} certainty)", srcs, ids)
-    return Verdict(None, "")
+    mixed = " (other studies disagree)" if oppose else ""
+    return Verdict("supported", f"agrees with findings held on {what}: "
+                                f"{_said(agree[0].direction)}{mixed}", srcs, ids)
+
+
+def _agrees(claim: str | None, finding: str) -> bool:
+    return claim == finding or (claim == "no-difference" and finding == "uncertain")
+
+
+def _opposes(claim: str | None, finding: str) -> bool:
+    if claim == "benefit":
+        return finding in ("no-difference", "harm")
+    if claim in ("no-difference", "harm"):
+        return finding == "benefit"
+    return False
 
 
 def _figure_held(frame: ClaimFrame, held: list[Finding]) -> bool:
-    """A figure the sentence gives appears in a finding we hold (so it is not invented)."""
+    """A figure the sentence gives appears, as a figure, in a finding we hold."""
     for fig in frame.figures:
         num = re.search(r"\d+(?:\.\d)?", fig)
         if not num:
             continue
         n = num.group(0)
-        if any(re.search(rf"(?<![\d.]){re.escape(n)}(?![\d])", f.clinician + " " + f.plain)
+        unit = r"\s?(%|percent|per cent)" if re.search(r"%|per", fig) else r"\s+(in|out of)\s+\d"
+        if any(re.search(rf"(?<![\d.]){re.escape(n)}{unit}", f.clinician + " " + f.plain)
                for f in held):
             return True
     return False
 
 
-def _said(direction: str) -> str:
+def _said(direction: str | None, frame: ClaimFrame | None = None) -> str:
+    if frame is not None:
+        return {"benefit": "helps", "no-difference": "does not help",
+                "harm": "does harm"}.get(direction or "", "")
     return {"benefit": "a benefit", "no-difference": "no clear benefit",
-            "harm": "harm"}.get(direction, direction)
+            "harm": "harm"}.get(direction or "", direction or "")
 
 
 def _sources(findings: list[Finding]) -> list[str]:
