@@ -72,6 +72,7 @@ GUIDE_FOR = re.compile(r"\b(recommend(s|ed)?|endorse[sd]?|support(s|ed)?|approve
                        r"suggest(s|ed)?)\b",
                        re.I)
 STRONG = re.compile(r"\bstrong(ly)?\b", re.I)
+PROHIBITED = re.compile(r"\b(prohibit\w*|bann?(ed|s)?|outlaw\w*|forbid\w*|illegal)\b", re.I)
 CONDITIONAL = re.compile(r"\b(conditional(ly)?|weak(ly)?|suggests?|may be considered|consider)\b",
                          re.I)
 ATTRIBUTION = re.compile(
@@ -138,6 +139,10 @@ def find_claims(ctx: ArticleContext) -> list[Claim]:
         kinds = [k for k, rx in CUES.items() if rx.search(text)]
         if STUDY_REFERENCE.search(text):
             kinds.append("study")
+        cues = ctx.claim_cues
+        if cues is not None and any(p.search(text) for _, pats in cues.directions
+                                    for p in pats):
+            kinds.append("asserts")
         hype = [h.id for h, m in ctx.lexicon.hype_in(text)]
         if not kinds and not hype:
             continue
@@ -147,11 +152,12 @@ def find_claims(ctx: ArticleContext) -> list[Claim]:
             continue
         # A sentence naming no treatment must at least point at one ("it", "the therapy"), or
         # make a claim that needs no name: a figure, the clinic's own results, a certainty.
-        cues = ctx.claim_cues
         bold = cues is not None and (cues.figure.search(text) or cues.own_results.search(text)
                                      or any(p.search(text) for p in cues.absolute))
+        in_topic = bool(ctx.block_terms.get(sent.block, Terms()).treatments) and \
+            "asserts" in kinds
         if not own.treatments and not POINTER.search(text) and "study" not in kinds \
-                and not hype and not bold:
+                and not hype and not bold and not in_topic:
             continue
         claims.append(Claim(sentence=sent, kinds=kinds, terms=terms, hype=hype))
     return claims
@@ -472,6 +478,13 @@ class Judge:
         if not CUES["guideline"].search(text):
             return False
         bodies = self.ctx.bodies_in(text)
+        banned = PROHIBITED.search(text)
+        if banned and bodies and not self.ctx.lexicon.negated(text, banned.start(), 30):
+            claim.verdict = "overstated"
+            claim.reason = (f"says '{banned.group(0)}': a guideline recommends for or against a "
+                            "treatment; it does not prohibit or ban it")
+            claim.evidence = [s.source.id for g in grades for s in g.stances][:3]
+            return True
         says_against = bool(GUIDE_AGAINST.search(text))
         says_for = bool(GUIDE_FOR.search(text)) and not says_against
         if not (says_against or says_for):
@@ -496,7 +509,7 @@ class Judge:
         if matching:
             claim.verdict = "supported"
             claim.reason = "matches the guideline position: " + matching[0].recommendation.clinician
-            claim.evidence = ids
+            claim.evidence = list(dict.fromkeys(s.source.id for s in matching))[:4]
             return True
         return False
 

@@ -84,6 +84,7 @@ class ClaimFrame:
     animals: bool = False
     figures: list[str] = field(default_factory=list)
     own_results: bool = False
+    text: str = ""
     reports_study: bool = False  # "a trial found ...": a report of a result, not a general claim
     first_person: bool = False  # "my first injection helped": a story, not a general claim
 
@@ -96,19 +97,24 @@ class ClaimFrame:
 
 def frame_of(text: str, treatments: set[str], joints: set[str], cues: ClaimCues,
              comparator_terms: set[str]) -> ClaimFrame:
-    """Read what a sentence asserts."""
-    outcome, finding_outcomes = None, ()
-    for oid, findings, pats in cues.outcomes:
-        if any(p.search(text) for p in pats):
-            outcome, finding_outcomes = oid, findings
-            break
-    direction = None
-    for d, pats in cues.directions:
-        if any(p.search(text) for p in pats):
-            direction = d
-            break
-    if direction == "benefit" and _negated_benefit(text, cues):
-        direction = "no-difference"
+    """Read what a sentence asserts: its main direction is the first one it states (a
+    negated benefit reads as no difference), its outcome the one named nearest to it."""
+    hits = [(m.start(), d) for d, pats in cues.directions for p in pats
+            for m in [p.search(text)] if m]
+    direction, at = None, 0
+    if hits:
+        # A no-difference cue outranks a benefit word it contains ("no better than").
+        at, direction = min(hits, key=lambda h: (h[0], h[1] != "no-difference"))
+        if direction == "benefit" and _negated_at(text, at, cues, 30):
+            direction = "no-difference"
+    outcome, finding_outcomes, best = None, (), None
+    for rank, (oid, findings, pats) in enumerate(cues.outcomes):
+        for p in pats:
+            for m in p.finditer(text):
+                gap = abs(m.start() - at) if hits else rank
+                key = (gap > 60, rank if gap <= 60 else gap)
+                if best is None or key < best:
+                    best, outcome, finding_outcomes = key, oid, findings
     absolute = [m.group(0) for p in cues.absolute for m in [p.search(text)]
                 if m and not _negated_at(text, m.start(), cues)]
     hedged = any(p.search(text) for p in cues.hedged)
@@ -117,7 +123,7 @@ def frame_of(text: str, treatments: set[str], joints: set[str], cues: ClaimCues,
     if comparator is None:
         comparator = next((k for k, rx in cues.comparators.items() if rx.search(text)), None)
     return ClaimFrame(
-        treatments=set(treatments), joints=set(joints), outcome=outcome,
+        text=text, treatments=set(treatments), joints=set(joints), outcome=outcome,
         finding_outcomes=finding_outcomes, direction=direction, strength=strength,
         absolute_words=absolute, comparator=comparator,
         animals=bool(cues.animal.search(text)),
@@ -193,9 +199,12 @@ def judge_frame(frame: ClaimFrame, base: EvidenceBase, grade_certainty: dict[str
     if frame.comparator == "placebo":
         controlled = [f for f in about if f.comparator and _PLACEBO.search(f.comparator)]
         about = controlled or about
-    elif frame.comparator and frame.comparator != "surgery":
-        head = [f for f in about if frame.comparator in f.treatments]
-        about = head or about
+    elif frame.comparator and frame.comparator != "surgery" and frame.direction == "benefit" \
+            and _COMPARATIVE.search(frame.text):
+        # "better than steroid", "lasts longer than PRP": only head-to-head studies speak.
+        head = [f for f in held if frame.comparator in f.treatments and f.outcome in
+                ("pain", "function", "quality-of-life", "duration")]
+        about = head
     human = [f for f in about if _weight(f, base) > 0]
     animal = [f for f in about if _weight(f, base) == 0]
     if frame.animals:
@@ -209,10 +218,15 @@ def judge_frame(frame: ClaimFrame, base: EvidenceBase, grade_certainty: dict[str
             return Verdict("overstated", f"states it for people, but the evidence on {what} "
                                          f"for this comes from animal or laboratory studies only",
                            _sources(animal), [f.id for f in animal][:4])
-        if frame.direction == "benefit" and (frame.strength == "absolute"
-                                             or frame.outcome == "progression"):
+        if frame.direction == "benefit" and (frame.strength == "absolute" or frame.outcome in (
+                "progression", "structure")):
             return Verdict("unsupported", f"no study we hold shows {what} doing this in people",
                            [], [])
+        if frame.comparator and frame.comparator not in ("placebo", "surgery") and \
+                frame.direction == "benefit":
+            return Verdict("unsupported", f"compares {what} with "
+                                          f"{label(frame.comparator)}, but no study we hold "
+                                          f"compared them on this", [], [])
         return Verdict(None, "")
     certainty = min((grade_certainty.get(t, "low") for t in frame.treatments),
                     key=LEVELS.index)
@@ -220,6 +234,8 @@ def judge_frame(frame: ClaimFrame, base: EvidenceBase, grade_certainty: dict[str
 
 
 _PLACEBO = re.compile(r"placebo|saline|sham", re.I)
+_COMPARATIVE = re.compile(r"\b(better|more|longer|superior|outperform\w*|beat\w*|than|versus|vs|"
+                          r"compared (to|with)|over)\b", re.I)
 
 
 def _compare(frame: ClaimFrame, findings: list[Finding], base: EvidenceBase, what: str,
