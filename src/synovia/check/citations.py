@@ -177,7 +177,9 @@ def mismatch_reason(sent: Sentence, target: Resolved, ctx: ArticleContext) -> st
         extra = ", ".join(sorted(r_terms.conditions - s_terms.conditions))
         return (f"reference {n} is about {extra}, which the sentence does not discuss "
                 f"({target.label})")
-    if s_terms.treatments and r_terms.treatments and not (s_terms.treatments & r_terms.treatments):
+    guideline = target.source is not None and target.source.kind == "guideline"
+    if s_terms.treatments and r_terms.treatments and not (s_terms.treatments & r_terms.treatments) \
+            and not guideline:
         return (f"the sentence is about {', '.join(sorted(s_terms.treatments))}, but reference {n} "
                 f"is about {', '.join(sorted(r_terms.treatments))}")
     if s_terms.joints and r_terms.joints and not (s_terms.joints & r_terms.joints):
@@ -188,7 +190,7 @@ def mismatch_reason(sent: Sentence, target: Resolved, ctx: ArticleContext) -> st
     src = target.source
     if src is not None:
         if HUMAN_WORDS.search(sent.text) and not ANIMAL_WORDS.search(sent.text) and (
-                src.kind == "preclinical" or src.population.species != "human"):
+                src.kind == "preclinical" or src.population.species not in ("human", "mixed")):
             return (f"the sentence describes evidence in people, but reference {n} is an animal "
                     f"study ({src.id})")
         if ANIMAL_WORDS.search(sent.text) and src.population.species == "human" and \

@@ -143,7 +143,8 @@ def find_claims(ctx: ArticleContext) -> list[Claim]:
         if cues is not None and any(p.search(text) for _, pats in cues.directions
                                     for p in pats):
             kinds.append("asserts")
-        hype = [h.id for h, m in ctx.lexicon.hype_in(text)]
+        hype = [h.id for h, m in ctx.lexicon.hype_in(text)
+                if not ctx.lexicon.negated(text, m.start())]
         if not kinds and not hype:
             continue
         own = ctx.own_terms(text)
@@ -208,8 +209,9 @@ class Judge:
         if self._by_frame(claim, grades):
             return True
         for h, m in lex.hype_in(text):
-            if lex.negated(text, m.start()):
-                continue
+            if lex.negated(text, m.start()) or (claim.frame and claim.frame.animals
+                                                 and h.category == "structure"):
+                continue  # "does not cure"; "regrew cartilage in rats" is what rats showed
             best = max((g.certainty for g in grades), key=_certainty_rank, default="very-low")
             claim.verdict = "overstated"
             claim.reason = (f"says '{m.group(0)}': {h.why} The evidence for "
@@ -233,6 +235,9 @@ class Judge:
             comparators = own.treatments - {first}
         claim.frame = frame_of(claim.sentence.text, treatments, claim.terms.joints, cues,
                                comparators)
+        claim.frame.named = bool(own.treatments)
+        claim.frame.attributed = bool(self.ctx.bodies_in(claim.sentence.text)) and bool(
+            STATES_VERB.search(claim.sentence.text) or GUIDE_FOR.search(claim.sentence.text))
         certainty = {}
         for g in grades:
             if g.treatment in treatments:
@@ -302,6 +307,8 @@ class Judge:
             return  # a hedged, general statement: not judged
         if not ATTRIBUTION.search(text) and not ASSERTS.search(text):
             return  # a remark with no claim of evidence or effect
+        if claim.frame is None or claim.frame.direction != "benefit" or not claim.frame.named:
+            return  # nothing asserted of a named treatment: not judged
         claim.verdict = "unsupported"
         claim.reason = "no citation, and nothing in the evidence base backs it"
 

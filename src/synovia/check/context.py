@@ -75,6 +75,9 @@ class ArticleContext:
         terms = Terms()
         for m in self.vocab.find(text, fuzzy=False):
             if m.kind == "treatment":
+                term = self.vocab.term("treatment", m.id)
+                if term is not None and term.category in ("procedure", "comparator"):
+                    continue  # how an injection is given, or what it is compared with
                 terms.treatments.add(m.id)
             elif m.kind == "joint":
                 terms.joints.add(m.id)

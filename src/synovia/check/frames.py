@@ -85,6 +85,8 @@ class ClaimFrame:
     figures: list[str] = field(default_factory=list)
     own_results: bool = False
     text: str = ""
+    named: bool = True  # the sentence names the treatment itself (not inherited)
+    attributed: bool = False  # it reports what a guideline or regulator said
     reports_study: bool = False  # "a trial found ...": a report of a result, not a general claim
     first_person: bool = False  # "my first injection helped": a story, not a general claim
 
@@ -133,7 +135,7 @@ def frame_of(text: str, treatments: set[str], joints: set[str], cues: ClaimCues,
         first_person=bool(cues.first_person.search(text)) if cues.first_person else False)
 
 
-def _negated_at(text: str, at: int, cues: ClaimCues, window: int = 40) -> bool:
+def _negated_at(text: str, at: int, cues: ClaimCues, window: int = 70) -> bool:
     before = re.split(r"[;,:\u2014()]|\bbut\b", text[max(0, at - window):at])[-1]
     return bool(cues.negation.search(before))
 
@@ -180,7 +182,8 @@ def judge_frame(frame: ClaimFrame, base: EvidenceBase, grade_certainty: dict[str
             if f.verification in SHOWN]
     if not held:
         return Verdict("unsupported", f"nothing in the evidence base speaks to {what}")
-    if frame.own_results or (frame.figures and not _figure_held(frame, held)):
+    if frame.own_results or (frame.figures and frame.named and frame.direction == "benefit"
+                             and not _figure_held(frame, held)):
         figure = frame.figures[0] if frame.figures else "its own results"
         if frame.strength == "absolute":
             words = ", ".join(f"'{w}'" for w in frame.absolute_words[:2])
@@ -190,6 +193,11 @@ def judge_frame(frame: ClaimFrame, base: EvidenceBase, grade_certainty: dict[str
                                       f"reports (self-reported or unreferenced results)")
     if frame.outcome in (None, "regulatory", "guideline", "cost") or frame.direction is None:
         return Verdict(None, "")
+    if frame.outcome == "safety" and frame.direction == "benefit" and \
+            frame.strength != "absolute":
+        return Verdict(None, "")  # "generally safe": the absolute safety rules judge safety
+    if frame.attributed:
+        return Verdict(None, "")  # what a guideline or regulator said: judged as such
     outcomes = set(frame.finding_outcomes)
     about = [f for f in held if f.outcome in outcomes and f.treatments[:1] != [] and
              (f.treatments[0] in frame.treatments or frame.comparator in f.treatments)]
@@ -234,6 +242,17 @@ def judge_frame(frame: ClaimFrame, base: EvidenceBase, grade_certainty: dict[str
 
 
 _PLACEBO = re.compile(r"placebo|saline|sham", re.I)
+_INACTIVE = re.compile(r"placebo|saline|sham|baseline|before|untreated|usual care|standard care|"
+                       r"no (treatment|injection)|control|waiting|nothing", re.I)
+#: A general claim of effect in the present tense ("PRP relieves knee pain").
+GENERIC_CLAIM = re.compile(r"\b(improves?|reduces?|relieves?|eases?|works|is effective|"
+                           r"are effective|heals?|repairs?|restores?|regenerates?|protects?|"
+                           r"helps)\b", re.I)
+
+
+def _active(f: Finding) -> bool:
+    """Compared with another active treatment (not placebo, usual care or baseline)."""
+    return bool(f.comparator) and not _INACTIVE.search(f.comparator or "")
 _COMPARATIVE = re.compile(r"\b(better|more|longer|superior|outperform\w*|beat\w*|than|versus|vs|"
                           r"compared (to|with)|over)\b", re.I)
 
@@ -246,6 +265,9 @@ def _compare(frame: ClaimFrame, findings: list[Finding], base: EvidenceBase, wha
     agrees; supported when one agrees and the claim is no stronger than the evidence."""
     claim_dir = frame.direction
     weight = (lambda f: 1) if animal_claim else (lambda f: _weight(f, base))
+    if not frame.comparator or frame.comparator in ("placebo", "surgery"):
+        # "About as good as hyaluronic acid" neither confirms nor denies that it helps.
+        findings = [f for f in findings if not (_active(f) and f.direction != "benefit")]
     strong = [f for f in findings if weight(f) >= (1 if animal_claim else 3)] or findings
     agree = [f for f in strong if _agrees(claim_dir, f.direction)]
     oppose = [f for f in strong if _opposes(claim_dir, f.direction)]
@@ -265,6 +287,7 @@ def _compare(frame: ClaimFrame, findings: list[Finding], base: EvidenceBase, wha
         return Verdict("overstated", f"says {words}: no study we hold supports that certainty "
                                      f"for {what} (evidence is {certainty} certainty)", srcs, ids)
     if (frame.strength == "plain" and claim_dir == "benefit" and not frame.reports_study
+            and frame.named and GENERIC_CLAIM.search(frame.text)
             and certainty in ("low", "very-low") and not animal_claim):
         return Verdict("overstated", f"states a benefit of {what} as fact, but the evidence is "
                                      f"{certainty} certainty", srcs, ids)
