@@ -45,7 +45,7 @@ def overlaps(label: str, sentence: str) -> bool:
     if a in b or (len(b) > 20 and b in a):
         return True
     wa, wb = _words(a), _words(b)
-    return len(wa) >= 3 and len(wa & wb) / len(wa) >= 0.8
+    return len(wa) >= 3 and len(wa & wb) / len(wa) >= 0.9
 
 
 def load_labels(patterns: list[str]) -> list[dict]:

@@ -61,11 +61,14 @@ SAFETY_ABSOLUTE = re.compile(
     r"safety concerns?|complications?)\b|\b(completely|totally|perfectly|100%)\s+safe\b|"
     r"\brisk[- ]free\b|"
     r"\bside[- ]effects?\s+(are|were|is)\s+(only\s+|generally\s+|usually\s+|typically\s+)?"
-    r"(mild|minor|minimal|rare and mild)\b", re.I)
+    r"(mild|minor|minimal|rare and mild)\b|"
+    r"\bno (patient|one|person|people)s?\b[^.]{0,40}\b(side[- ]effects?|complications?|adverse|"
+    r"problems?|reactions?)\b|\bnever (had|caused|causes|cause) (any )?(side[- ]effects?|"
+    r"complications?|problems?)\b", re.I)
 SERIOUS_MENTION = re.compile(r"\b(serious|severe|rare(ly)?|infection|sepsis|septic|"
                              r"hospital|blindness|tumou?r)\b", re.I)
 GUIDE_AGAINST = re.compile(r"\b(against|not recommend\w*|do not offer|should not|advise[sd]? "
-                           r"against|discourage\w*|avoid|(insufficient|not enough|too little)\b"
+                           r"against|discourage\w*|advise[sd]? (people |patients )?to avoid|(insufficient|not enough|too little)\b"
                            r"[^.;]{0,40}\bto recommend|cannot (be )?recommend\w*|unable to "
                            r"recommend|not be recommended)\b", re.I)
 GUIDE_FOR = re.compile(r"\b(recommend(s|ed)?|endorse[sd]?|support(s|ed)?|approve[sd]?|"
@@ -87,7 +90,7 @@ YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
 POINTER = re.compile(
     r"^(treatments?|therapies|therapy|injections?|products?|procedures?)\b|"
     r"\b(it|its|this|these|those|they|them|the (therapy|therapies|treatment|treatments|injections?|"
-    r"procedure|product|products|technique|shots?)|such (products|treatments|injections|"
+    r"procedure|product|products|technique|shots?|jabs?|gel|serum)|such (products|treatments|injections|"
     r"therapies))\b", re.I)
 PARTICIPANTS = re.compile(r"\b(\d{1,3}(?:,\d{3})*|\d+)\s+(?:\w+\s+){0,3}?(patients|participants|"
                           r"people|adults|subjects|knees|hips|volunteers)\b", re.I)
@@ -140,8 +143,10 @@ def find_claims(ctx: ArticleContext) -> list[Claim]:
         if STUDY_REFERENCE.search(text):
             kinds.append("study")
         cues = ctx.claim_cues
-        if cues is not None and any(p.search(text) for _, pats in cues.directions
-                                    for p in pats):
+        bold = cues is not None and (cues.figure.search(text) or cues.own_results.search(text)
+                                     or any(p.search(text) for p in cues.absolute))
+        if cues is not None and (bold or any(p.search(text) for _, pats in cues.directions
+                                             for p in pats)):
             kinds.append("asserts")
         hype = [h.id for h, m in ctx.lexicon.hype_in(text)
                 if not ctx.lexicon.negated(text, m.start())]
@@ -153,10 +158,10 @@ def find_claims(ctx: ArticleContext) -> list[Claim]:
             continue
         # A sentence naming no treatment must at least point at one ("it", "the therapy"), or
         # make a claim that needs no name: a figure, the clinic's own results, a certainty.
-        bold = cues is not None and (cues.figure.search(text) or cues.own_results.search(text)
-                                     or any(p.search(text) for p in cues.absolute))
-        in_topic = bool(ctx.block_terms.get(sent.block, Terms()).treatments) and \
-            "asserts" in kinds
+        reports = cues is not None and cues.reports_study is not None and bool(
+            cues.reports_study.search(text))
+        in_topic = "asserts" in kinds and (
+            bool(ctx.block_terms.get(sent.block, Terms()).treatments) or reports)
         if not own.treatments and not POINTER.search(text) and "study" not in kinds \
                 and not hype and not bold and not in_topic:
             continue

@@ -191,7 +191,11 @@ def judge_frame(frame: ClaimFrame, base: EvidenceBase, grade_certainty: dict[str
                                          f"we hold supports that certainty for {what}")
         return Verdict("unsupported", f"gives {figure} for {what}, a figure no study we hold "
                                       f"reports (self-reported or unreferenced results)")
-    if frame.outcome in (None, "regulatory", "guideline", "cost") or frame.direction is None:
+    if frame.direction == "harm" and frame.outcome in (None, "cost", "efficacy"):
+        frame.outcome, frame.finding_outcomes = "safety", ("safety", "structure")
+    if frame.outcome == "cost":
+        return _access(frame, held, what)
+    if frame.outcome in (None, "regulatory", "guideline") or frame.direction is None:
         return Verdict(None, "")
     if frame.outcome == "safety" and frame.direction == "benefit" and \
             frame.strength != "absolute":
@@ -238,7 +242,86 @@ def judge_frame(frame: ClaimFrame, base: EvidenceBase, grade_certainty: dict[str
         return Verdict(None, "")
     certainty = min((grade_certainty.get(t, "low") for t in frame.treatments),
                     key=LEVELS.index)
-    return _compare(frame, human, base, what, certainty)
+    if frame.outcome == "duration" and frame.direction == "benefit":
+        longer = _longer_than_evidence(frame, held)
+        if longer:
+            return longer
+    v = _compare(frame, human, base, what, certainty)
+    if v.verdict is None and frame.strength == "absolute" and frame.direction == "benefit":
+        words = ", ".join(f"'{w}'" for w in frame.absolute_words[:2])
+        return Verdict("overstated", f"says {words}: no study we hold supports that certainty "
+                                     f"for {what}", _sources(human), [f.id for f in human][:4])
+    return v
+
+
+_SPAN = re.compile(r"\b(\d+(?:\.\d)?|a|one|two|three|four|five|six|eight|ten|twelve)"
+                   r"(?:\s*(?:to|-|–|or)\s*(\d+|two|three|four|five|six|eight|ten|twelve))?\s*"
+                   r"(days?|weeks?|months?|years?)\b", re.I)
+_WORDS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "eight": 8,
+          "ten": 10, "twelve": 12}
+_WEEKS = {"day": 1 / 7, "week": 1, "month": 4.35, "year": 52}
+
+
+def _weeks(amount: str, unit: str) -> float:
+    n = float(amount) if amount[0].isdigit() else _WORDS.get(amount.lower(), 1)
+    return n * _WEEKS[unit.lower().rstrip("s")]
+
+
+def _spans(text: str) -> list[tuple[float, float]]:
+    out = []
+    for m in _SPAN.finditer(text):
+        low = _weeks(m.group(1), m.group(3))
+        high = _weeks(m.group(2), m.group(3)) if m.group(2) else low
+        out.append((low, high))
+    return out
+
+
+def _longer_than_evidence(frame: ClaimFrame, held: list[Finding]) -> Verdict | None:
+    """A claimed duration of relief well beyond the longest benefit any study we hold
+    reports for it ("6 to 12 months" where trials saw relief for 2 to 10 weeks)."""
+    claimed = _spans(frame.text)
+    if not claimed:
+        return None
+    shortest_claim = min(low for low, _ in claimed)
+    benefit = [f for f in held if f.outcome == "duration" and f.direction == "benefit"
+               and (not frame.joints or not f.joints or set(f.joints) & frame.joints)]
+    spans = [(f, high) for f in benefit for _, high in _spans(f.plain + " " + f.clinician)]
+    if not spans:
+        return None
+    longest = max(high for _, high in spans)
+    if shortest_claim > 2 * longest:
+        f = max(spans, key=lambda x: x[1])[0]
+        return Verdict("contradicted", f"claims relief for longer than any study we hold "
+                                       f"found (the longest benefit held is about "
+                                       f"{_say_weeks(longest)})", _sources([f]), [f.id])
+    return None
+
+
+def _say_weeks(weeks: float) -> str:
+    return f"{round(weeks)} weeks" if weeks < 26 else f"{round(weeks / 4.35)} months"
+
+
+_NHS_CLAIM = re.compile(r"\b(available|offered|funded|free|provided|covered|paid for|"
+                        r"prescribed)\b[^.;]{0,30}\b(on|by|through|under)\s+the\s+NHS\b|"
+                        r"\bNHS[- ](funded|offers?|provides?|covers?)\b|\bcovered by (insurance|"
+                        r"medicare|most insurers)\b", re.I)
+_NOT_AVAILABLE = re.compile(r"\b(not|no longer|rarely|only in research|only within|research only|"
+                            r"do not offer|isn't|is not|aren't|are not)\b[^.;]{0,40}\b(available|"
+                            r"offered|funded|commissioned|covered|routinely|NHS|pay)\b|\bprivate(ly)? "
+                            r"only\b|\bonly (privately|in private)\b", re.I)
+
+
+def _access(frame: ClaimFrame, held: list[Finding], what: str) -> Verdict:
+    """"Available on the NHS" or "covered by insurance" against the access findings held."""
+    if not _NHS_CLAIM.search(frame.text) or _NOT_AVAILABLE.search(frame.text):
+        return Verdict(None, "")
+    against = [f for f in held if f.outcome in ("access", "cost", "recommendation")
+               and _NOT_AVAILABLE.search(f.plain + " " + f.clinician)]
+    if not against:
+        return Verdict(None, "")
+    return Verdict("contradicted", f"says {what} is available or covered, but the findings we "
+                                   f"hold say it is not routinely offered or funded",
+                   _sources(against), [f.id for f in against][:4])
 
 
 _PLACEBO = re.compile(r"placebo|saline|sham", re.I)
