@@ -195,10 +195,22 @@ def judge_frame(frame: ClaimFrame, base: EvidenceBase, grade_certainty: dict[str
         frame.outcome, frame.finding_outcomes = "safety", ("safety", "structure")
     if frame.outcome == "cost":
         return _access(frame, held, what)
+    if frame.direction is None and frame.strength == "absolute" and frame.outcome not in (
+            "regulatory", "guideline"):
+        # "Assessed by numerous high-quality trials", "we finally have a clear answer".
+        words = ", ".join(f"'{w}'" for w in frame.absolute_words[:2])
+        return Verdict("overstated", f"says {words}: the evidence we hold on {what} does not "
+                                     f"have that certainty", _sources(held[:4]),
+                       [f.id for f in held][:4])
     if frame.outcome in (None, "regulatory", "guideline") or frame.direction is None:
         return Verdict(None, "")
     if frame.outcome == "safety" and frame.direction == "benefit" and \
             frame.strength != "absolute":
+        harms = [f for f in held if f.outcome == "safety" and f.direction in ("harm", "uncertain")]
+        if frame.strength == "plain" and frame.named and _PLAIN_SAFE.search(frame.text) and harms:
+            return Verdict("overstated", f"calls {what} safe without qualification, but side "
+                                         f"effects are reported", _sources(harms),
+                           [f.id for f in harms][:4])
         return Verdict(None, "")  # "generally safe": the absolute safety rules judge safety
     if frame.attributed:
         return Verdict(None, "")  # what a guideline or regulator said: judged as such
@@ -234,6 +246,10 @@ def judge_frame(frame: ClaimFrame, base: EvidenceBase, grade_certainty: dict[str
                 "progression", "structure")):
             return Verdict("unsupported", f"no study we hold shows {what} doing this in people",
                            [], [])
+        if frame.direction == "benefit" and frame.named and frame.outcome in (
+                "pain", "function", "efficacy") and not frame.reports_study:
+            return Verdict("unsupported", f"claims a benefit in people, but we hold no study in "
+                                          f"people showing {what} does this", [], [])
         if frame.comparator and frame.comparator not in ("placebo", "surgery") and \
                 frame.direction == "benefit":
             return Verdict("unsupported", f"compares {what} with "
@@ -325,6 +341,8 @@ def _access(frame: ClaimFrame, held: list[Finding], what: str) -> Verdict:
 
 
 _PLACEBO = re.compile(r"placebo|saline|sham", re.I)
+_PLAIN_SAFE = re.compile(r"\b(is|are)\s+(a\s+)?safe\b|\bsafe (and|treatment|option|procedure)\b",
+                         re.I)
 _INACTIVE = re.compile(r"placebo|saline|sham|baseline|before|untreated|usual care|standard care|"
                        r"no (treatment|injection)|control|waiting|nothing", re.I)
 #: A general claim of effect in the present tense ("PRP relieves knee pain").
