@@ -102,7 +102,8 @@ def frame_of(text: str, treatments: set[str], joints: set[str], cues: ClaimCues,
     """Read what a sentence asserts: its main direction is the first one it states (a
     negated benefit reads as no difference), its outcome the one named nearest to it."""
     hits = [(m.start(), d) for d, pats in cues.directions for p in pats
-            for m in [p.search(text)] if m]
+            for m in p.finditer(text)
+            if not (m.group(0).isupper() and len(m.group(0)) > 3)]  # "RESTORE" names a trial
     direction, at = None, 0
     if hits:
         # A no-difference cue outranks a benefit word it contains ("no better than").

@@ -358,9 +358,12 @@ def _split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return out
 
 
-def _ref_like(line: str) -> bool:
-    """A line that looks like a reference-list entry."""
+def _ref_like(line: str, after_heading: bool = False) -> bool:
+    """A line that looks like a reference-list entry (under a reference heading, any short
+    line with a year or an identifier does)."""
     text = line.strip()
+    if after_heading and YEAR.search(text) and len(text.split()) <= 30:
+        return True
     has_id = bool(DOI_IN_TEXT.search(text) or URL_IN_TEXT.search(text)
                   or re.search(r"\bPMID:?\s*\d{6,9}\b", text, re.I))
     has_year = bool(YEAR.search(text))
@@ -452,18 +455,32 @@ def _reference_region(text: str, blocks: list[tuple[int, int, str]]) -> tuple[in
     """Where the reference list is: after a heading, or else the run of reference-like
     entries at the end of the page (boilerplate after it is skipped)."""
     ref_start = ref_end = None
-    for s, e, _kind in blocks:
+    for i, (s, e, _kind) in enumerate(blocks):
         line = text[s:e]
-        if ref_start is None and REF_HEADINGS.match(line):
-            following = [text[a:b] for a, b, _ in blocks if a > e][:3]
-            if following and (STRONG_REF_HEADING.match(line)
-                              or any(_ref_like(f) for f in following)):
-                ref_start = s
+        if not REF_HEADINGS.match(line):
             continue
-        if ref_start is not None and END_OF_REFS.match(line):
-            ref_end = s
-            break
-    if ref_start is not None:
+        following = [text[a:b] for a, b, _ in blocks[i + 1:i + 4]]
+        if not following or not (STRONG_REF_HEADING.match(line)
+                                  or any(_ref_like(f) for f in following)):
+            continue
+        ref_start = s
+        # The list runs while lines look like entries (a title line between them is
+        # allowed); it ends at boilerplate, a closing heading or two lines that are not.
+        last_end, streak = e, 0
+        for a, b, kind in blocks[i + 1:]:
+            entry = text[a:b]
+            if REF_TYPE_LABEL.match(entry):
+                continue
+            if kind == "boilerplate" or END_OF_REFS.match(entry):
+                ref_end = a
+                break
+            if _ref_like(entry, after_heading=True) or NUMBERED_REF.match(entry):
+                last_end, streak = b, 0
+                continue
+            streak += 1
+            if streak >= 2:
+                ref_end = next(x for x, _y, _k in blocks if x > last_end)
+                break
         return ref_start, ref_end
     # No heading: the last run of entries that look like references (anything after it,
     # such as FAQs, disclaimers and links, is left to the body as it comes).
