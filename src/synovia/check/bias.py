@@ -36,7 +36,9 @@ def load_signals(path: Path) -> tuple[Signal, ...]:
 def commercial(doc: Document, signals: tuple[Signal, ...]) -> list[dict]:
     """One entry per sentence and signal (boilerplate included: "Book now" is often there)."""
     out = []
-    for sent in doc.body_sentences:
+    headings = [type("H", (), {"text": doc.text[s:e].strip("# ").strip(), "start": s, "end": e})()
+                for s, e, kind in doc.blocks if kind == "heading"]
+    for sent in list(doc.body_sentences) + headings:
         for sig in signals:
             if any(p.search(sent.text) for p in sig.patterns):
                 out.append({"signal": sig.id, "label": sig.label, "sentence": sent.text,

@@ -126,6 +126,7 @@ class Sentence:
     marker_style: str | None = None
     boilerplate: bool = False
     question: bool = False
+    is_heading: bool = False  # a headline: judged when it makes a claim ("PRP Regrows Cartilage")
     author_date: list[str] = field(default_factory=list)  # "Smith 2016" citations
 
 
@@ -275,6 +276,7 @@ def html_to_text(source: str) -> str:
 def markdown_to_text(source: str) -> str:
     text = re.sub(r"!\[[^\]]*\]\([^)]*\)", "", source)
     text = re.sub(r"\[([^\]]+)\]\((https?://[^)\s]+)\)", r"\1 (\2)", text)
+    text = re.sub(r"\[([^\]^][^\]]*)\]\((?:/[^)\s]*|#[^)\s]*|mailto:[^)\s]*)\)", r"\1", text)
     text = re.sub(r"(\*\*|__)(.+?)\1", r"\2", text)
     text = re.sub(r"(?<!\w)[*_](?!\s)(.+?)(?<!\s)[*_](?!\w)", r"\1", text)
     text = re.sub(r"<sup>\s*\[?(\d{1,3}(?:\s*[,–-]\s*\d{1,3})*)\]?\s*</sup>", r"[\1]", text)
@@ -558,6 +560,11 @@ def parse(raw: bytes | str, fmt: str = "auto") -> Document:
             continue
         if kind == "heading":
             heading = text[s:e].strip("# ").strip()
+            a = s + (len(text[s:e]) - len(text[s:e].lstrip("# ")))
+            sentences.append(Sentence(text=text[a:e].strip(), start=a, end=e, block=bi,
+                                      heading=heading, is_heading=True,
+                                      question=heading.endswith("?"),
+                                      boilerplate=_is_boilerplate(heading)))
             continue
         for a, b in _split_sentences(text, s, e):
             sent = Sentence(text=text[a:b], start=a, end=b, block=bi, heading=heading,
