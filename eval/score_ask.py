@@ -32,8 +32,8 @@ FACET_WORDS = {
                 r"how long)\b",
     "dosing": r"\b(injections?|shots?|jabs?|every|times|once|single|course|a year|per year|apart|"
               r"spacing|repeat\w*|how many|doses?|\d+)\b",
-    "cost": r"(£|\$|€|\bcosts?\b|\bprices?\b|\bNHS\b|\binsurance\b|\bMedicare\b|\bpay\b|\bprivate\w*|"
-            r"\bfree\b|\bfund\w*|\bcommission\w*|\bcovered\b|\bcover\b)",
+    "cost": r"(£|\$|€|\bcosts?\b|\bprices?\b|\bNHS\b|\binsurance\b|\bMedicare\b|\bpay\b|"
+            r"\bprivate\w*|\bfree\b|\bfund\w*|\bcommission\w*|\bcovered\b|\bcover\b)",
     "regulatory": r"\b(approv\w*|licen[cs]\w*|regulat\w*|FDA|MHRA|EMA|CE[- ]mark\w*|UKCA|legal\w*|"
                   r"allowed|authori[sz]\w*|clearance|cleared|HTA|Human Tissue|not approved)\b",
     "safety": r"\b(risks?|side effects?|infection\w*|harms?|safe\w*|flare\w*|complications?|"
@@ -53,14 +53,16 @@ FACET_WORDS = {
     "mechanism": r"\b(work\w*|signal\w*|inflamm\w*|cells?|lubric\w*|cartilage|growth factors?)\b",
     "questions": r"(\bask\b|\bquestions?\b|\?)",
     "pathway": r"\b(exercise|core|first|weight|physio\w*|options?|injections?)\b",
-    "interaction": r"\b(blood (sugar|thinner\w*)|glucose|diabet\w*|anticoag\w*|bleed\w*|medicine\w*)\b",
+    "interaction": r"\b(blood (sugar|thinner\w*)|glucose|diabet\w*|anticoag\w*|bleed\w*|"
+                   r"medicine\w*)\b",
 }
 CONTEXT_WORDS = {
     "diabetes": r"\b(blood sugar|glucose|diabet\w*)\b",
     "anticoagulant": r"\b(blood thinner\w*|anticoag\w*|bleed\w*|warfarin|apixaban|DOAC)\b",
     "antiplatelet": r"\b(antiplatelet\w*|blood thinner\w*|aspirin|clopidogrel|bleed\w*)\b",
     "planned-joint-replacement": r"\b(operation|surgery|replacement|arthroplasty)\b",
-    "recent-injection": r"\b(months?|weeks?|apart|spacing|again|another|a year|per year|repeat\w*)\b",
+    "recent-injection": r"\b(months?|weeks?|apart|spacing|again|another|a year|per year|"
+                        r"repeat\w*)\b",
     "pregnancy": r"\b(pregnan\w*|breastfeed\w*)\b",
     "allergy": r"\b(allerg\w*|egg|bird|avian|protein)\b",
     "advanced-oa": r"\b(severe|advanced|bone[- ]on[- ]bone|grade|stage|worse|later)\b",

@@ -143,8 +143,8 @@ def found(defect: dict, report: dict) -> tuple[bool, str]:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--labels", nargs="*", default=[str(ROOT / "eval" / "check" / "labels.yaml"),
-                                                    str(ROOT / "eval" / "check" / "labels-written.yaml")])
+    dev = [str(ROOT / "eval" / "check" / name) for name in ("labels.yaml", "labels-written.yaml")]
+    ap.add_argument("--labels", nargs="*", default=dev)
     ap.add_argument("-v", "--verbose", action="store_true")
     ap.add_argument("--json", help="write per-article results to this file")
     ap.add_argument("--only", help="score files whose name contains this")
@@ -219,7 +219,8 @@ def main(argv: list[str] | None = None) -> int:
         v = by_type[t]
         print(f"{t:<22}{sum(v):>7}{len(v):>5}{sum(v) / len(v):>8.0%}")
     print(f"{'ALL':<22}{hit:>7}{total:>5}{hit / max(total, 1):>8.0%}")
-    print(f"{'claim-level':<22}{sum(claim):>7}{len(claim):>5}{sum(claim) / max(len(claim), 1):>8.0%}")
+    rate = sum(claim) / max(len(claim), 1)
+    print(f"{'claim-level':<22}{sum(claim):>7}{len(claim):>5}{rate:>8.0%}")
     for t, v in sorted(exact.items()):
         print(f"  exact verdict when found, {t}: {sum(v)}/{len(v)}")
     print(f"false alarms: {false_alarms} of {correct_total} correct sentences "

@@ -96,3 +96,34 @@ def test_every_shipped_file_parses_and_keeps_tags():
     tags = {r.verification for kind in ("sources", "findings")
             for r in getattr(base, kind).values()}
     assert {"verified", "secondary", "unverified"} <= tags
+
+
+def test_a_record_cannot_be_surer_than_its_source(tmp_path):
+    from synovia.evidence import read_evidence
+
+    (tmp_path / "e.yaml").write_text(
+        "sources:\n"
+        "  - {id: s1, kind: rct, title: A trial, year: 2020, author: Doe J, "
+        "url: 'https://example.org/a', verification: secondary}\n"
+        "findings:\n"
+        "  - {id: f1, source: s1, treatments: [], outcome: pain, direction: benefit, "
+        "plain: It helped., clinician: It helped., verification: verified}\n")
+    _base, problems = read_evidence(tmp_path)
+    assert any("only secondary" in p.message for p in problems)
+
+
+def test_coverage_cli_lists_every_cell(loaded_db):
+    import json
+
+    from tests.conftest import run_cli
+
+    result = run_cli("evidence", "coverage", "--format", "json",
+                     env={"SYNOVIA_DATABASE_URL": loaded_db})
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert set(data["matrix"]) >= {"corticosteroid", "prp", "paag"}
+    assert data["cells"] == sum(len(cells) for rows in data["matrix"].values()
+                                for cells in rows.values())
+    assert 0 < data["empty_cells"] < data["cells"]
+    # steroid for the knee has duration evidence; a hole stays a hole
+    assert data["matrix"]["corticosteroid"]["duration"]["knee"] > 0

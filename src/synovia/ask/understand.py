@@ -20,7 +20,8 @@ _NOT_OA = re.compile(r"\b(rheumatoid|psoriatic|septic|reactive|juvenile)\s+arthr
                      r"(arthritis|oa|osteoarthritis)\b", re.I)
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 _UNITS_IN_WEEKS = {"day": 1 / 7, "week": 1, "month": 4.345, "year": 52.18}
-_MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"]
+_MONTHS = ("january february march april may june july august september october "
+           "november december").split()
 # Follow-ups that lean on what came before ("and for the hip?", "what about that?").
 _FOLLOW_UP = re.compile(
     r"^\s*(and|what about|how about|also|plus|same|that|it|this|those|ok|okay|so|but|then|"
@@ -157,6 +158,7 @@ def understand(question: str, vocab: Vocabulary, lexicon: Lexicon) -> Understand
     matches = vocab.find(question)
     tried_spans = _tried_spans(question, lexicon)
     people = [m.span() for m in cues.person.finditer(question)] if cues.person else []
+    not_joint = [m.span() for m in cues.not_joint.finditer(question)] if cues.not_joint else []
     guided = bool(cues.guided and cues.guided.search(question))
     for m in matches:
         if m.kind == "treatment":
@@ -172,7 +174,8 @@ def understand(question: str, vocab: Vocabulary, lexicon: Lexicon) -> Understand
             role = "tried" if any(a <= m.start < b for a, b in tried_spans) else "asked"
             _add_subject(u, Subject(m.id, m.text, category, role))
         elif m.kind == "joint" and m.id not in u.joints:
-            u.joints.append(m.id)
+            if not any(a <= m.start < b for a, b in not_joint):
+                u.joints.append(m.id)
         elif m.kind == "context":
             _add_context(u.situation, m.id)
     if guided:
@@ -182,8 +185,13 @@ def understand(question: str, vocab: Vocabulary, lexicon: Lexicon) -> Understand
             # "an ultrasound-guided hip injection": the usual injections, given that way.
             for tid in cues.guided_injection_means:
                 _add_subject(u, Subject(tid, "image-guided injection", "injection"))
-    if not any(s.category in ANSWERED for s in u.subjects) and cues.usual_injection and \
-            cues.usual_injection.search(question):
+    if cues.named_by_giver and cues.named_by_giver.search(question):
+        # "or just another of the injections my GP does": the usual injection, by name.
+        for tid in cues.usual_injection_means:
+            _add_subject(u, Subject(tid, "the usual injection", "injection"))
+    if not u.subjects and cues.usual_injection and \
+            cues.usual_injection.search(question) and not _unknown_therapies(
+                question, matches, cues):
         # "my GP says an injection is the next step": the usual injection.
         for tid in cues.usual_injection_means:
             _add_subject(u, Subject(tid, "the usual injection", "injection"))
@@ -228,6 +236,10 @@ def understand(question: str, vocab: Vocabulary, lexicon: Lexicon) -> Understand
         u.facets.insert(u.facets.index("interaction") + 1, "safety")
     if u.situation.planned_surgery is not None and "surgery-timing" not in u.facets:
         u.facets.insert(0, "surgery-timing")
+    if "surgery-timing" in u.facets and u.situation.planned_surgery is None:
+        # Asked about timing around an operation: the answer speaks to that situation.
+        u.situation.planned_surgery = {"weeks_until": None, "joint": u.joints[0] if u.joints
+                                       else None}
     # An operation named beside an injection ("a steroid jab before my TKR"), or in a question
     # about timing around it, is the person's plan, not an option to grade.
     if "surgery-timing" in u.facets or any(s.category in ANSWERED and s.role == "asked"
@@ -301,7 +313,8 @@ def _tried_spans(text: str, lexicon: Lexicon) -> list[tuple[int, int]]:
     rx = re.compile(r"\b(i|i've|ive|i have|i had|i'd|we|we've|he|she|they|my \w+)\s+"
                     r"(?:have\s+|has\s+|had\s+|already\s+|previously\s+|recently\s+|just\s+|"
                     r"also\s+|once\s+)*(tried|had|been given|received|was given|got|done|did)\b"
-                    r"|\b(after|since) (my|a|an|the|his|her)\b|\b(my|the|his|her) (previous|last)\b",
+                    r"|\b(after|since) (my|a|an|the|his|her)\b"
+                    r"|\b(my|the|his|her) (previous|last)\b",
                     re.I)
     for m in rx.finditer(text):
         end = len(text)

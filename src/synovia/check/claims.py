@@ -68,7 +68,8 @@ SAFETY_ABSOLUTE = re.compile(
 SERIOUS_MENTION = re.compile(r"\b(serious|severe|rare(ly)?|infection|sepsis|septic|"
                              r"hospital|blindness|tumou?r)\b", re.I)
 GUIDE_AGAINST = re.compile(r"\b(against|not recommend\w*|do not offer|should not|advise[sd]? "
-                           r"against|discourage\w*|advise[sd]? (people |patients )?to avoid|(insufficient|not enough|too little)\b"
+                           r"against|discourage\w*|advise[sd]? (people |patients )?to avoid|"
+                           r"(insufficient|not enough|too little)\b"
                            r"[^.;]{0,40}\bto recommend|cannot (be )?recommend\w*|unable to "
                            r"recommend|not be recommended)\b", re.I)
 GUIDE_FOR = re.compile(r"\b(recommend(s|ed)?|endorse[sd]?|support(s|ed)?|approve[sd]?|"
@@ -90,7 +91,8 @@ YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
 POINTER = re.compile(
     r"^(treatments?|therapies|therapy|injections?|products?|procedures?)\b|"
     r"\b(it|its|this|these|those|they|them|the (therapy|therapies|treatment|treatments|injections?|"
-    r"procedure|product|products|technique|shots?|jabs?|gel|serum)|such (products|treatments|injections|"
+    r"procedure|product|products|technique|shots?|jabs?|gel|serum)|"
+    r"such (products|treatments|injections|"
     r"therapies))\b", re.I)
 PARTICIPANTS = re.compile(r"\b(\d{1,3}(?:,\d{3})*|\d+)\s+(?:\w+\s+){0,3}?(patients|participants|"
                           r"people|adults|subjects|knees|hips|volunteers)\b", re.I)

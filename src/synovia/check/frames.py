@@ -324,8 +324,8 @@ _NHS_CLAIM = re.compile(r"\b(available|offered|funded|free|provided|covered|paid
                         r"medicare|most insurers)\b", re.I)
 _NOT_AVAILABLE = re.compile(r"\b(not|no longer|rarely|only in research|only within|research only|"
                             r"do not offer|isn't|is not|aren't|are not)\b[^.;]{0,40}\b(available|"
-                            r"offered|funded|commissioned|covered|routinely|NHS|pay)\b|\bprivate(ly)? "
-                            r"only\b|\bonly (privately|in private)\b", re.I)
+                            r"offered|funded|commissioned|covered|routinely|NHS|pay)\b|"
+                            r"\bprivate(ly)? only\b|\bonly (privately|in private)\b", re.I)
 
 
 def _access(frame: ClaimFrame, held: list[Finding], what: str) -> Verdict:

@@ -155,6 +155,48 @@ def list_(
 
 
 @app.command()
+def coverage(
+    fmt: Format = typer.Option(Format.text, "--format", help="text or json."),
+    tag: str = typer.Option("verified", help="Count records with this verification tag."),
+    folder: Path | None = typer.Option(None, "--dir",
+                                       help="Evidence folder (default: data/evidence)."),
+) -> None:
+    """The treatment x joint x facet matrix: how many findings each cell holds, and where none."""
+    from synovia.evidence.coverage import coverage as matrix_of
+    from synovia.evidence.coverage import gaps
+    from synovia.vocab.lexicon import LexiconError, cached_lexicon
+
+    base, problems, folder = _read(folder)
+    if problems:
+        fail(f"the evidence in {folder} does not validate: run `synovia evidence validate`")
+    syn = platform()
+    try:
+        lex = cached_lexicon(syn.settings.lexicon_dir)
+    except LexiconError as exc:
+        fail(str(exc))
+    facets = {f.id: tuple(f.outcomes) + (("recommendation",) if f.id == "efficacy" else ())
+              for f in lex.facets if f.outcomes and not f.internal and f.id != "comparison"}
+    treatments = [tid for tid, t in syn.vocab.terms.get("treatment", {}).items()
+                  if t.category == "injection"]
+    joints = sorted(syn.vocab.joint_ids, key=["knee", "hip", "shoulder", "hand", "ankle"].index)
+    m = matrix_of(base, treatments, joints, facets, tag)
+    holes = gaps(m)
+    if fmt == Format.json:
+        typer.echo(json.dumps({"tag": tag, "joints": joints, "facets": list(facets),
+                               "matrix": m, "empty_cells": len(holes),
+                               "cells": len(treatments) * len(joints) * len(facets)}, indent=2))
+        return
+    for t in treatments:
+        table = Table("facet", *joints, title=syn.vocab.label("treatment", t, "clinician"))
+        for facet, cells in m[t].items():
+            table.add_row(facet, *[str(cells[j]) if cells[j] else "[red]·[/red]" for j in joints])
+        console.print(table)
+    total = len(treatments) * len(joints) * len(facets)
+    console.print(f"{total - len(holes)} of {total} cells hold at least one {tag} finding; "
+                  f"{len(holes)} hold none (shown as ·).")
+
+
+@app.command()
 def show(record_id: str = typer.Argument(..., help="Any record id."),
          fmt: Format = typer.Option(Format.text, "--format", help="text or json.")) -> None:
     """Show one record in full."""

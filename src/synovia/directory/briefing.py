@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from synovia.directory.model import TRANSPARENCY, Listing
 from synovia.directory.terms import DirectoryTerms
 from synovia.evidence import EvidenceBase
-from synovia.grade import Grade, grade_option, plain_verdict
+from synovia.grade import Grade, grade_option, plain_verdict, visible
 from synovia.vocab import Lexicon, Vocabulary
 
 STATUS_PLAIN = {
@@ -19,7 +19,6 @@ STATUS_PLAIN = {
     "ce-marked": "CE-marked", "unknown": "status unknown",
 }
 MAX_QUESTIONS = 8
-SHOWN_TAGS = ("verified",)  # the product rule: only verified facts reach patients unreviewed
 
 
 @dataclass
@@ -97,7 +96,7 @@ def treatment_evidence(base: EvidenceBase, vocab: Vocabulary, treatment: str,
     label = vocab.label("treatment", treatment)
     out = TreatmentEvidence(treatment, label)
     for joint in joints or [None]:
-        g = grade_option(base, treatment, joint)
+        g = grade_option(base, treatment, joint, audience="patient")
         joint_label = vocab.label("joint", joint) if joint else "joints"
         out.verdicts.append(JointVerdict(joint, joint_label if joint else "any joint",
                                          g.certainty, verdict_sentence(g, label, joint_label),
@@ -105,7 +104,7 @@ def treatment_evidence(base: EvidenceBase, vocab: Vocabulary, treatment: str,
     # Only a status checked against its own source is shown to patients; any other record's
     # jurisdiction is named as "no checked statement yet" (so its absence is visible).
     records = grade_option(base, treatment, None).regulatory
-    shown = [r for r in records if r.verification in SHOWN_TAGS]
+    shown = [r for r in records if visible(r, "patient")]
     for r in shown:
         out.regulatory.append(RegulatoryLine(r.jurisdiction, STATUS_PLAIN.get(r.status, r.status),
                                              r.plain, r.source, r.verification == "secondary"))

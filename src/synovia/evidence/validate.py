@@ -188,6 +188,16 @@ def read_evidence(folder: Path,
                         loc.path, line_of(loc.raw, field_name),
                         f"{loc.record.id}: refers to source {ref!r}, which does not exist",
                     ))
+    strength = {"verified": 3, "secondary": 2, "memory": 1, "unverified": 0}
+    for key in ("findings", "recommendations", "regulatory"):
+        for loc in located[key]:
+            src = base.sources.get(loc.record.source)
+            if src is not None and strength[loc.record.verification] > strength[src.verification]:
+                # A record cannot be surer than the source it rests on.
+                problems.append(Problem(
+                    loc.path, line_of(loc.raw, "verification"),
+                    f"{loc.record.id}: tagged {loc.record.verification}, but its source "
+                    f"{src.id} is only {src.verification}"))
     for items in located.values():
         for loc in items:
             problems.extend(_check_vocab(loc, terms))

@@ -60,7 +60,8 @@ def plain_verdict(g: Grade, treatment_label: str, joint_label: str | None,
     lead = {
         "benefit": f"Studies suggest {t} may ease {symptoms}.",
         "no-difference": f"The best studies found little or no benefit from {t} {for_j}.",
-        "uncertain": f"It is unclear whether {t} helps {'the ' + joint_label if joint_label else 'arthritis'}.",
+        "uncertain": f"It is unclear whether {t} helps "
+                     f"{'the ' + joint_label if joint_label else 'arthritis'}.",
         "comparable": _head_to_head(g, t, joint_label),
     }[g.direction]
     return f"{lead} {CERTAINTY_PLAIN[g.certainty]}"

@@ -1,6 +1,7 @@
-"""Language data from `data/lexicon/`: red flags, scope, question facets, the person's context,
-questions to ask a clinic, the hype lexicon and guideline bodies. Validated on load; patterns compiled once. Shared by
-the ask and check jobs, so both judge language by the same rules."""
+"""Language data from `data/lexicon/`: red flags, scope, question facets, the person's
+context, questions to ask a clinic, the hype lexicon and guideline bodies. Validated on load;
+patterns compiled once. Shared by the ask and check jobs, so both judge language by the same
+rules."""
 
 from __future__ import annotations
 
@@ -84,6 +85,8 @@ class ContextCues:
     person: re.Pattern[str] | None = None
     guided: re.Pattern[str] | None = None
     usual_injection: re.Pattern[str] | None = None
+    named_by_giver: re.Pattern[str] | None = None
+    not_joint: re.Pattern[str] | None = None
     usual_injection_means: tuple[str, ...] = ()
     numbers: dict[str, int] = field(default_factory=dict)
     guided_injection_means: tuple[str, ...] = ()
@@ -247,6 +250,10 @@ def _context(data: dict, where: Path) -> ContextCues:
         c.person = _compile(data["person"], where, "person")[0]
     if data.get("guided"):
         c.guided = _compile(data["guided"], where, "guided")[0]
+    if data.get("named_by_giver"):
+        c.named_by_giver = _compile(data["named_by_giver"], where, "named_by_giver")[0]
+    if data.get("not_joint"):
+        c.not_joint = _compile(data["not_joint"], where, "not_joint")[0]
     if data.get("usual_injection"):
         c.usual_injection = _compile(data["usual_injection"], where, "usual_injection")[0]
     c.usual_injection_means = tuple(data.get("usual_injection_means") or ())
