@@ -187,6 +187,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--only", help="score one class only")
     ap.add_argument("--json", help="write per-question results to this file")
     ap.add_argument("--use-db", action="store_true", help="use SYNOVIA_DATABASE_URL as it is")
+    ap.add_argument("--no-vectors", action="store_true", help="rank by keywords only")
     args = ap.parse_args(argv)
 
     if not args.use_db:
@@ -198,7 +199,7 @@ def main(argv: list[str] | None = None) -> int:
     syn = Synovia()
     if not args.use_db:
         _load(syn)
-    asker = Asker.from_platform(syn, use_vectors=True)
+    asker = Asker.from_platform(syn, use_vectors=not args.no_vectors)
     base = syn.store.evidence()
     schema = json.loads(CONTRACT.read_text()) if CONTRACT.exists() else None
     items = load_questions(Path(args.questions))

@@ -30,6 +30,15 @@ class Selector:
     ranks: dict[str, int] = field(default_factory=dict)  # finding id -> retrieval rank
     #: jurisdiction code -> the words that place a text there (data/lexicon/context.yaml)
     places: dict[str, re.Pattern[str]] = field(default_factory=dict)
+    _seen: dict[str, list[Finding]] = field(default_factory=dict, repr=False)
+
+    def shown(self, treatment: str) -> list[Finding]:
+        """Findings on `treatment` this audience may see (worked out once per answer)."""
+        found = self._seen.get(treatment)
+        if found is None:
+            found = self._seen[treatment] = [f for f in self.base.findings_about(treatment)
+                                             if visible(f, self.audience)]
+        return found
 
     def _key(self, f: Finding, joint: str | None) -> tuple:
         src = self.base.sources.get(f.source)
@@ -45,8 +54,8 @@ class Selector:
         With `first_only`, only findings where `treatment` is the one the direction speaks
         for (not the comparator of a head-to-head study). With a `jurisdiction`, findings
         bound to another place (an NHS fact for a US question) are left out."""
-        pool = [f for f in self.base.findings_about(treatment)
-                if f.outcome in outcomes and visible(f, self.audience)
+        pool = [f for f in self.shown(treatment)
+                if f.outcome in outcomes
                 and (not first_only or f.treatments[:1] == [treatment])
                 and (jurisdiction is None or f.jurisdiction in (None, jurisdiction))]
         return self._joint_honest(pool, joint, limit)
@@ -74,10 +83,9 @@ class Selector:
 
     def head_to_head(self, a: str, b: str, joint: str | None, limit: int = 2) -> list[Pick]:
         """Findings from studies that compared `a` with `b` directly."""
-        pool = [f for f in self.base.findings_about(a)
+        pool = [f for f in self.shown(a)
                 if b in f.treatments and f.outcome in ("pain", "function", "structure",
-                                                       "quality-of-life", "duration", "safety")
-                and visible(f, self.audience)]
+                                                       "quality-of-life", "duration", "safety")]
         return self._joint_honest(pool, joint, limit)
 
     def regulatory(self, treatment: str, jurisdiction: str | None) -> list[RegulatoryStatus]:
@@ -92,8 +100,8 @@ class Selector:
     def regulatory_findings(self, treatment: str, jurisdiction: str | None,
                             limit: int = 2) -> list[Pick]:
         """Findings about approval (regulator statements), preferring the jurisdiction asked."""
-        pool = [f for f in self.base.findings_about(treatment)
-                if f.outcome == "regulatory" and visible(f, self.audience)
+        pool = [f for f in self.shown(treatment)
+                if f.outcome == "regulatory"
                 and (jurisdiction is None or f.jurisdiction in (None, jurisdiction))]
         if jurisdiction:
             pool = [f for f in pool if self.jurisdiction_of(f) == jurisdiction]

@@ -76,8 +76,9 @@ class Asker:
             return {}
         contexts = set(u.situation.contexts())
         allowed = {f"findings:{f.id}" for t in u.treatments for f in base.findings_about(t)}
-        allowed |= {f"findings:{f.id}" for f in base.findings.values()
-                    if contexts & set(f.context)}
+        if contexts:
+            allowed |= {f"findings:{f.id}" for f in base.findings.values()
+                        if contexts & set(f.context)}
         if not allowed:
             return {}
         try:

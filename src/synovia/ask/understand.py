@@ -20,8 +20,8 @@ _NOT_OA = re.compile(r"\b(rheumatoid|psoriatic|septic|reactive|juvenile)\s+arthr
                      r"(arthritis|oa|osteoarthritis)\b", re.I)
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 _UNITS_IN_WEEKS = {"day": 1 / 7, "week": 1, "month": 4.345, "year": 52.18}
-_MONTHS = ("january february march april may june july august september october "
-           "november december").split()
+_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
+           "september", "october", "november", "december")
 # Follow-ups that lean on what came before ("and for the hip?", "what about that?").
 _FOLLOW_UP = re.compile(
     r"^\s*(and|what about|how about|also|plus|same|that|it|this|those|ok|okay|so|but|then|"

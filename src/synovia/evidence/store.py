@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 import uuid
 import zlib
 from collections.abc import Callable, Iterable, Iterator
@@ -37,6 +38,7 @@ from synovia.evidence.tables import (
 )
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+FRESH_FOR = 1.0  # seconds a fingerprint read is trusted before the database is asked again
 BATCH = 1000
 LOAD_LOCK = zlib.crc32(b"synovia-evidence-load")
 
@@ -121,6 +123,9 @@ class Store:
                                      expire_on_commit=False)
         self._cache: EvidenceBase | None = None
         self._cache_key: tuple | None = None
+        # Fingerprints read in the last FRESH_FOR seconds (another process's change shows up
+        # within that time; this process's own writes clear them at once).
+        self._fresh: dict[str, tuple[float, tuple]] = {}
 
     @staticmethod
     def _sqlite_pragmas(engine: Engine) -> None:
@@ -174,8 +179,11 @@ class Store:
     @contextmanager
     def session(self) -> Iterator[Session]:
         """A unit of work: committed when the block ends, rolled back on any error."""
-        with self._sessions() as session, session.begin():
-            yield session
+        try:
+            with self._sessions() as session, session.begin():
+                yield session
+        finally:
+            self._fresh.clear()  # a write here: look at the database again next time
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
@@ -295,11 +303,22 @@ class Store:
         n = session.scalar(select(func.count()).select_from(SourceRow))
         return (last, n)
 
+    def _recent(self, name: str) -> tuple | None:
+        seen = self._fresh.get(name)
+        if seen and time.monotonic() - seen[0] < FRESH_FOR:
+            return seen[1]
+        return None
+
     def evidence(self, include_unreviewed: bool = False) -> EvidenceBase:
         """The whole accepted evidence base in memory (small; cached until the data changes)."""
+        recent = self._recent("evidence")
+        if recent is not None and self._cache is not None and self._cache_key == (
+                recent, include_unreviewed):
+            return self._cache
         with self.reading() as session:
             key = (self._version(session), include_unreviewed)
             if self._cache is not None and self._cache_key == key:
+                self._fresh["evidence"] = (time.monotonic(), key[0])
                 return self._cache
             base = EvidenceBase()
             for kind, row_type in ROW_TYPES.items():
@@ -312,6 +331,7 @@ class Store:
                     record = model.model_validate(data)
                     target[record.id] = record
         self._cache, self._cache_key = base, key
+        self._fresh["evidence"] = (time.monotonic(), key[0])
         return base
 
     def get(self, record_id: str) -> tuple[str, Record] | None:
@@ -390,11 +410,16 @@ class Store:
     def search_fingerprint(self) -> tuple:
         """Changes whenever the search documents do: lets callers keep vectors in memory
         instead of reading every blob on each query."""
+        recent = self._recent("search")
+        if recent is not None:
+            return recent
         with self.reading() as session:
             docs = session.execute(select(
                 func.count(), func.min(SearchDoc.doc_id), func.max(SearchDoc.doc_id))).one()
             last_load = session.scalar(select(func.max(EvidenceChange.id)))
-            return (*docs, last_load)
+            key = (*docs, last_load)
+        self._fresh["search"] = (time.monotonic(), key)
+        return key
 
     def search_vectors(self) -> list[tuple[str, str, bytes | None]]:
         with self.reading() as session:

@@ -73,6 +73,7 @@ def is_english_word(word: str) -> bool:
     return word.lower() in _syllable_table()
 
 
+@lru_cache(maxsize=65536)
 def syllables(word: str) -> int:
     count = _syllable_table().get(word)
     if count is None:
