@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install test-deps run test bench lint clean
+.PHONY: install test-deps run test bench eval lint clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,8 +40,17 @@ test: test-deps
 bench: install
 	$(PY) bench/run_all.py
 
+# The development sets: ask (questions) and check (labelled articles), and the held-out sets
+# the rules were not tuned on first. Prints one scorecard each.
+eval: $(VENV)/.test-installed
+	$(PY) eval/score_ask.py
+	$(PY) eval/score_ask.py eval/ask/holdout.yaml
+	$(PY) eval/score_ask.py eval/ask/holdout2.yaml
+	$(PY) eval/score_check.py
+	$(PY) eval/score_check.py --labels eval/check/labels-holdout.yaml
+
 lint: $(VENV)/.test-installed
-	$(VENV)/bin/ruff check src tests bench
+	$(VENV)/bin/ruff check src tests bench eval
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

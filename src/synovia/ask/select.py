@@ -4,6 +4,7 @@ is only used when none about the joint asked exists, and then it is marked as bo
 
 from __future__ import annotations
 
+import heapq
 import re
 from dataclasses import dataclass, field
 
@@ -62,20 +63,20 @@ class Selector:
 
     def _joint_honest(self, pool: list[Finding], joint: str | None, limit: int,
                       borrow: bool = True) -> list[Pick]:
-        pool.sort(key=lambda f: self._key(f, joint))
+        key = lambda f: self._key(f, joint)  # noqa: E731 - one sort key, two uses
         if joint is None:
-            return [Pick(f) for f in pool[:limit]]
+            return [Pick(f) for f in heapq.nsmallest(limit, pool, key=key)]
         own = [f for f in pool if joint in f.joints or not f.joints]
         if own or not borrow:
-            return [Pick(f) for f in own[:limit]]
-        return [Pick(f, sorted(set(f.joints))) for f in pool[:limit]]
+            return [Pick(f) for f in heapq.nsmallest(limit, own, key=key)]
+        return [Pick(f, sorted(set(f.joints))) for f in heapq.nsmallest(limit, pool, key=key)]
 
     def for_context(self, context: str, treatments: list[str], joint: str | None,
                     limit: int = 2) -> list[Pick]:
         """Findings tagged with a situation (diabetes, blood thinners ...) for these
         treatments, or for injections in general when a record names no treatment."""
-        pool = [f for f in self.base.findings.values()
-                if context in f.context and visible(f, self.audience)
+        pool = [f for f in self.base.findings_with_context(context)
+                if visible(f, self.audience)
                 and (not f.treatments or set(f.treatments) & set(treatments))]
         # A situation's evidence is never borrowed from another joint: "nothing held for you"
         # is more honest than a finding about somebody else's shoulder.

@@ -77,8 +77,8 @@ class Asker:
         contexts = set(u.situation.contexts())
         allowed = {f"findings:{f.id}" for t in u.treatments for f in base.findings_about(t)}
         if contexts:
-            allowed |= {f"findings:{f.id}" for f in base.findings.values()
-                        if contexts & set(f.context)}
+            allowed |= {f"findings:{f.id}" for c in contexts
+                        for f in base.findings_with_context(c)}
         if not allowed:
             return {}
         try:

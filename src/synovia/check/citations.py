@@ -13,7 +13,14 @@ from synovia.check.context import ArticleContext, Terms
 from synovia.check.parse import Document, Reference, Sentence
 from synovia.evidence import EvidenceBase, Source
 
-TITLE_MATCH = 85.0
+TITLE_MATCH = 88.0
+
+
+def _plain_title(title: str) -> str:
+    """A title as compared: lower case, without authors before it or the journal after it."""
+    text = title.lower()
+    text = re.sub(r"^[^.]{0,80}?\bet al\.?,?\s*", "", text)
+    return re.sub(r"[^a-z0-9 ]+", " ", text).strip()
 HUMAN_WORDS = re.compile(r"\b(patients?|people|participants?|adults?|women|men|humans?|"
                          r"clinical trial|randomi[sz]ed)\b", re.I)
 ANIMAL_WORDS = re.compile(r"\b(rats?|mice|mouse|murine|rabbits?|dogs?|canine|equine|horses?|"
@@ -100,9 +107,12 @@ def resolve(ref: Reference, base: EvidenceBase, ctx: ArticleContext,
     if ref.doi and ref.doi in by_doi:
         res.source, res.how, res.score = by_doi[ref.doi], "doi", 100.0
     elif ref.title and len(ref.title) >= 12:
+        # The whole title must match, not a few shared words: "Platelet-rich plasma for knee
+        # osteoarthritis" is the topic of many papers and the title of none in particular.
         best, best_score = None, 0.0
+        title = _plain_title(ref.title)
         for src in base.sources.values():
-            score = fuzz.token_set_ratio(ref.title.lower(), src.title.lower())
+            score = fuzz.ratio(title, _plain_title(src.title))
             if ref.year and src.year and abs(ref.year - src.year) > 1:
                 score -= 20
             if score > best_score:
@@ -188,6 +198,10 @@ def mismatch_reason(sent: Sentence, target: Resolved, ctx: ArticleContext) -> st
     if s_terms.route and r_terms.route and s_terms.route != r_terms.route:
         return f"the sentence is about {s_terms.route} use, reference {n} about {r_terms.route} use"
     src = target.source
+    if src is None and ANIMAL_WORDS.search(target.reference.text) and \
+            HUMAN_WORDS.search(sent.text) and not ANIMAL_WORDS.search(sent.text):
+        return (f"the sentence describes evidence in people, but reference {n} is about "
+                f"animal or laboratory work ({target.label})")
     if src is not None:
         if HUMAN_WORDS.search(sent.text) and not ANIMAL_WORDS.search(sent.text) and (
                 src.kind == "preclinical" or src.population.species not in ("human", "mixed")):

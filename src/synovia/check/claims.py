@@ -233,13 +233,18 @@ class Judge:
         if cues is None:
             return False
         own = self.ctx.own_terms(claim.sentence.text)
-        treatments = own.treatments or claim.terms.treatments
-        comparators = (own.treatments - set(list(own.treatments)[:1])) if len(
-            own.treatments) > 1 else set()
-        first = _first_named(claim.sentence.text, own.treatments, self.ctx)
+        against = _compared_with(claim.sentence.text, own.treatments, self.ctx)
+        subject = own.treatments - against
+        treatments = subject or (claim.terms.treatments - against) or own.treatments
+        comparators = set(against)
+        first = _first_named(claim.sentence.text, subject, self.ctx)
         if first:
             treatments = {first}
-            comparators = own.treatments - {first}
+            comparators |= subject - {first}
+        judged = {t for t in treatments if _judged_category(t, self.ctx)}
+        if not judged:
+            return False  # exercise, painkillers: guidelines speak to these, not our trials
+        treatments = judged
         claim.frame = frame_of(claim.sentence.text, treatments, claim.terms.joints, cues,
                                comparators)
         claim.frame.named = bool(own.treatments)
@@ -280,11 +285,6 @@ class Judge:
                 claim.verdict = "supported"
                 claim.reason = ("cited; the cited reference is not in our evidence base, so it "
                                 "was not checked further")
-            return
-        if claim.sentence.markers:
-            claim.verdict = "unsupported"
-            claim.reason = (f"cites {', '.join(f'[{n}]' for n in claim.sentence.markers)}, "
-                            "which has no entry in the reference list")
             return
         study = STUDY_REFERENCE.search(text)
         listed = [s for s in self._described_sources(claim)
@@ -473,7 +473,7 @@ class Judge:
         m = SAFETY_ABSOLUTE.search(text)
         if not m or SERIOUS_MENTION.search(text):
             return False
-        if self.ctx.bodies_in(text) and STATES_VERB.search(text):
+        if self.ctx.bodies_in(text):
             return False  # what a guideline or regulator said, reported: not the page's claim
         if (self.ctx.lexicon.negated(text, m.start(), 20)
                 and not m.group(0).lower().startswith("no")):
@@ -554,6 +554,8 @@ class Judge:
         if bodies:
             said_strong = bool(STRONG.search(text))
             said_conditional = bool(CONDITIONAL.search(text))
+            if said_strong and said_conditional:
+                return False  # both strengths named: each for its own joint or treatment
             direction = "against" if says_against else "for"
             same = [s for s in relevant if s.recommendation.direction == direction]
             strengths = {s.recommendation.strength for s in same}
@@ -645,6 +647,27 @@ class Judge:
 def _body_of(stance, ctx: ArticleContext) -> set[str]:
     """The guideline bodies a stance's source belongs to (by its organisation's name)."""
     return ctx.bodies_in(f"{stance.source.organisation or ''} {stance.source.title}")
+
+
+_COMPARED_WITH = re.compile(r"\b(than|versus|vs\.?|compared (to|with)|instead of|rather than|over|"
+                            r"unlike|against)\s+(a |an |the |standard |usual )?$", re.I)
+
+
+def _compared_with(text: str, treatments: set[str], ctx: ArticleContext) -> set[str]:
+    """Treatments the sentence names only as what something is compared with ("longer
+    relief than cortisone")."""
+    out = set()
+    for m in ctx.vocab.find(text, fuzzy=False):
+        if m.kind == "treatment" and m.id in treatments and _COMPARED_WITH.search(
+                text[max(0, m.start - 25):m.start]):
+            out.add(m.id)
+    return out
+
+
+def _judged_category(treatment: str, ctx: ArticleContext) -> bool:
+    """Injections and the other therapies sold for joints are judged on the findings held."""
+    term = ctx.vocab.term("treatment", treatment)
+    return term is None or term.category in ("injection", "other-therapy")
 
 
 def _first_named(text: str, treatments: set[str], ctx: ArticleContext) -> str | None:

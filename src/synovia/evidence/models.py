@@ -225,6 +225,7 @@ class EvidenceBase(BaseModel):
     regulatory: dict[str, RegulatoryStatus] = Field(default_factory=dict)
     pathway: dict[str, PathwayStep] = Field(default_factory=dict)
     _by_treatment: dict[str, list[Finding]] | None = PrivateAttr(default=None)
+    _by_context: dict[str, list[Finding]] | None = PrivateAttr(default=None)
 
     def findings_about(self, treatment: str) -> list[Finding]:
         """Findings that name `treatment` (indexed once per evidence base)."""
@@ -235,6 +236,16 @@ class EvidenceBase(BaseModel):
                     index.setdefault(t, []).append(f)
             self._by_treatment = index
         return self._by_treatment.get(treatment, [])
+
+    def findings_with_context(self, context: str) -> list[Finding]:
+        """Findings tagged with a situation (diabetes, blood thinners ...), indexed once."""
+        if self._by_context is None:
+            index: dict[str, list[Finding]] = {}
+            for f in self.findings.values():
+                for c in f.context:
+                    index.setdefault(c, []).append(f)
+            self._by_context = index
+        return self._by_context.get(context, [])
 
     def counts(self) -> dict[str, int]:
         return {name: len(getattr(self, name)) for name in RECORD_TYPES}
