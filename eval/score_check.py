@@ -53,8 +53,9 @@ def load_labels(patterns: list[str]) -> list[dict]:
     for pattern in patterns:
         for path in sorted(glob.glob(pattern)):
             data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or []
-            folder = Path(path).parent / ("holdout" if "holdout" in Path(path).name else
-                                          "articles")
+            name = Path(path).stem  # labels-holdout2.yaml labels the files in holdout2/
+            folder = Path(path).parent / (name.split("-", 1)[1] if name.startswith(
+                "labels-holdout") else "articles")
             for entry in data:
                 entry["_path"] = folder / entry["file"]
                 items.append(entry)
