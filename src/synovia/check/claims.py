@@ -48,6 +48,8 @@ ESCAPE_CLAIM = re.compile(
     r"\bpractice[- ]of[- ]medicine\b|\b(no|without|lack of|absence of)\s+(FDA\s+)?"
     r"(approval\s+or\s+)?regulatory oversight\b|\bunregulated\b|\bnot regulated\b|"
     r"\b(exempt|escape)\w*\s+(from\s+)?(FDA|regulation)|"
+    r"\b(legally|lawfully|legal to be|allowed to be|permitted to be)\s+(sold|offered|used|given|"
+    r"marketed)\b[^.]{0,50}\bwithout\b[^.]{0,20}\b(fda|approval|licen[cs]e)|"
     r"\bdo(es)? not (need|require) (FDA )?approval\b|\bno (FDA )?approval (is )?"
     r"(needed|required)\b", re.I)
 UNAPPROVED_STATED = re.compile(
@@ -76,6 +78,8 @@ GUIDE_FOR = re.compile(r"\b(recommend(s|ed)?|endorse[sd]?|support(s|ed)?|approve
                        r"suggest(s|ed)?)\b",
                        re.I)
 STRONG = re.compile(r"\bstrong(ly)?\b", re.I)
+TIME_SPAN = re.compile(r"\b(\d+|one|two|three|four|five|six|eight|ten|twelve)\b[^.;]{0,12}"
+                       r"\b(weeks?|months?|years?)\b", re.I)
 PROHIBITED = re.compile(r"\b(prohibit\w*|bann?(ed|s)?|outlaw\w*|forbid\w*|illegal)\b", re.I)
 CONDITIONAL = re.compile(r"\b(conditional(ly)?|weak(ly)?|suggests?|may be considered|consider)\b",
                          re.I)
@@ -163,7 +167,8 @@ def find_claims(ctx: ArticleContext) -> list[Claim]:
         reports = cues is not None and cues.reports_study is not None and bool(
             cues.reports_study.search(text))
         in_topic = "asserts" in kinds and (
-            bool(ctx.block_terms.get(sent.block, Terms()).treatments) or reports)
+            bool(ctx.block_terms.get(sent.block, Terms()).treatments) or reports
+            or bool(TIME_SPAN.search(text)))
         if not own.treatments and not POINTER.search(text) and "study" not in kinds \
                 and not hype and not bold and not in_topic:
             continue
@@ -501,6 +506,9 @@ class Judge:
             return True
         says_against = bool(GUIDE_AGAINST.search(text))
         says_for = bool(GUIDE_FOR.search(text)) and not says_against
+        if not (says_for or says_against) and bodies and (STRONG.search(text) or
+                                                            CONDITIONAL.search(text)):
+            says_for = True  # "grades its recommendation as strong": read the stance's side
         if not (says_against or says_for):
             return False
         stances = [s for g in grades for s in g.stances
@@ -536,7 +544,11 @@ class Judge:
         ids = list(dict.fromkeys(s.source.id for s in relevant))[:4]
         strong_against = [s for s in relevant if s.recommendation.direction == "against"
                           and s.recommendation.strength == "strong"]
-        if says_for and ("for" not in directions or (not bodies and strong_against)):
+        n_for = sum(1 for s in relevant if s.recommendation.direction == "for")
+        n_against = sum(1 for s in relevant if s.recommendation.direction == "against")
+        mostly_against = not bodies and n_against > n_for
+        if says_for and ("for" not in directions or (not bodies and strong_against)
+                         or mostly_against):
             s = (strong_against or [x for x in relevant
                                     if x.recommendation.direction != "for"] or relevant)[0]
             claim.verdict = "contradicted"

@@ -172,7 +172,24 @@ def _weight(f: Finding, base: EvidenceBase) -> int:
 def judge_frame(frame: ClaimFrame, base: EvidenceBase, grade_certainty: dict[str, str],
                 label) -> Verdict:
     """Judge a claim frame against the findings on its treatments (`label` names a treatment
-    for the reason sentence; `grade_certainty` maps a treatment to its graded certainty)."""
+    for the reason sentence; `grade_certainty` maps a treatment to its graded certainty).
+    A claim about several joints is judged joint by joint: wrong for one is wrong."""
+    if len(frame.joints) > 1:
+        rank = {"contradicted": 0, "overstated": 1, "unsupported": 2, "supported": 3, None: 4}
+        verdicts = [_judge_one(_with_joint(frame, j), base, grade_certainty, label)
+                    for j in sorted(frame.joints)]
+        return min(verdicts, key=lambda v: rank[v.verdict])
+    return _judge_one(frame, base, grade_certainty, label)
+
+
+def _with_joint(frame: ClaimFrame, joint: str) -> ClaimFrame:
+    from dataclasses import replace
+
+    return replace(frame, joints={joint})
+
+
+def _judge_one(frame: ClaimFrame, base: EvidenceBase, grade_certainty: dict[str, str],
+               label) -> Verdict:
     if not frame.treatments:
         return Verdict(None, "")
     what = " and ".join(label(t) for t in sorted(frame.treatments))
@@ -243,8 +260,8 @@ def judge_frame(frame: ClaimFrame, base: EvidenceBase, grade_certainty: dict[str
             return Verdict("overstated", f"states it for people, but the evidence on {what} "
                                          f"for this comes from animal or laboratory studies only",
                            _sources(animal), [f.id for f in animal][:4])
-        if frame.direction == "benefit" and (frame.strength == "absolute" or frame.outcome in (
-                "progression", "structure")):
+        if frame.direction in ("benefit", "harm") and (
+                frame.strength == "absolute" or frame.outcome in ("progression", "structure")):
             return Verdict("unsupported", f"no study we hold shows {what} doing this in people",
                            [], [])
         if frame.direction == "benefit" and frame.named and frame.outcome in (
@@ -264,7 +281,8 @@ def judge_frame(frame: ClaimFrame, base: EvidenceBase, grade_certainty: dict[str
         if longer:
             return longer
     v = _compare(frame, human, base, what, certainty)
-    if v.verdict is None and frame.strength == "absolute" and frame.direction == "benefit":
+    if v.verdict is None and frame.strength == "absolute" and frame.direction in (
+            "benefit", "harm"):
         words = ", ".join(f"'{w}'" for w in frame.absolute_words[:2])
         return Verdict("overstated", f"says {words}: no study we hold supports that certainty "
                                      f"for {what}", _sources(human), [f.id for f in human][:4])
