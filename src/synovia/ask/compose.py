@@ -320,7 +320,7 @@ def _facet_parts(fid: str, u: Understanding, grades: list[Grade], ctx: Context,
         return short, detail
     if fid == "interaction" and (u.situation.conditions or u.situation.medicines):
         return short, detail  # the person's own conditions: answered from their situation
-    outcomes = facet.outcomes if facet else ()
+    outcomes = facet.outcomes_for(u.question) if facet else ()
     for i, g in enumerate(grades):
         picks = ctx.pick.about(g.treatment, outcomes, g.joint, limit=limit,
                                jurisdiction=u.jurisdiction)

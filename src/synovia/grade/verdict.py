@@ -64,6 +64,8 @@ def plain_verdict(g: Grade, treatment_label: str, joint_label: str | None,
                      f"{'the ' + joint_label if joint_label else 'arthritis'}.",
         "comparable": _head_to_head(g, t, joint_label),
     }[g.direction]
+    if g.direction == "uncertain":
+        return lead  # "we are quite sure" of an unclear result reads as a contradiction
     return f"{lead} {CERTAINTY_PLAIN[g.certainty]}"
 
 

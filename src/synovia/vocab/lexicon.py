@@ -54,6 +54,14 @@ class Facet(Rule):
     none: str = ""
     internal: bool = False
     weak: tuple[re.Pattern[str], ...] = ()
+    prefer_outcomes: tuple[str, ...] = ()
+    prefer_when: tuple[re.Pattern[str], ...] = ()
+
+    def outcomes_for(self, text: str) -> tuple[str, ...]:
+        """The outcomes that answer this facet for this question, most fitting first."""
+        if self.prefer_outcomes and any(p.search(text) for p in self.prefer_when):
+            return self.prefer_outcomes
+        return self.outcomes
 
     def first_at(self, text: str) -> int | None:
         """Where in `text` this facet is first asked (None when it is not)."""
@@ -219,7 +227,10 @@ def _facets(entries: list, where: Path) -> list[Facet]:
             tuple(_compile(e.get("patterns"), where, str(e["id"]))),
             outcomes=tuple(e.get("outcomes") or ()), title=str(e.get("title") or e["id"]),
             none=str(e.get("none") or ""), internal=bool(e.get("internal")),
-            weak=tuple(_compile(e.get("weak_patterns"), where, str(e["id"])))))
+            weak=tuple(_compile(e.get("weak_patterns"), where, str(e["id"]))),
+            prefer_outcomes=tuple((e.get("prefer") or {}).get("outcomes") or ()),
+            prefer_when=tuple(_compile((e.get("prefer") or {}).get("patterns"), where,
+                                       str(e["id"])))))
     return facets
 
 
