@@ -151,8 +151,11 @@ def find_claims(ctx: ArticleContext) -> list[Claim]:
         cues = ctx.claim_cues
         bold = cues is not None and (cues.figure.search(text) or cues.own_results.search(text)
                                      or any(p.search(text) for p in cues.absolute))
-        if cues is not None and (bold or any(p.search(text) for _, pats in cues.directions
-                                             for p in pats)):
+        progression = cues is not None and any(
+            p.search(text) for oid, _f, pats in cues.outcomes if oid == "progression"
+            for p in pats)
+        if cues is not None and (bold or progression or any(
+                p.search(text) for _, pats in cues.directions for p in pats)):
             kinds.append("asserts")
         hype = [h.id for h, m in ctx.lexicon.hype_in(text)
                 if not ctx.lexicon.negated(text, m.start())]
@@ -483,7 +486,7 @@ class Judge:
         if (self.ctx.lexicon.negated(text, m.start(), 20)
                 and not m.group(0).lower().startswith("no")):
             return False
-        harms = [f for g in grades for f in g.safety if f.direction == "harm"]
+        harms = [f for g in grades for f in g.safety if f.direction in ("harm", "uncertain")]
         if not harms:
             return False
         harm = sorted(harms, key=lambda f: (f.verification != "verified", f.id))[0]

@@ -86,6 +86,7 @@ class ClaimFrame:
     own_results: bool = False
     text: str = ""
     named: bool = True  # the sentence names the treatment itself (not inherited)
+    about_people: bool = False  # it speaks of patients or people (a figure about them)
     attributed: bool = False  # it reports what a guideline or regulator said
     reports_study: bool = False  # "a trial found ...": a report of a result, not a general claim
     first_person: bool = False  # "my first injection helped": a story, not a general claim
@@ -132,6 +133,7 @@ def frame_of(text: str, treatments: set[str], joints: set[str], cues: ClaimCues,
         animals=bool(cues.animal.search(text)),
         figures=[m.group(0) for m in cues.figure.finditer(text)],
         own_results=bool(cues.own_results.search(text)),
+        about_people=bool(cues.people.search(text)),
         reports_study=bool(cues.reports_study.search(text)) if cues.reports_study else False,
         first_person=bool(cues.first_person.search(text)) if cues.first_person else False)
 
@@ -200,7 +202,7 @@ def _judge_one(frame: ClaimFrame, base: EvidenceBase, grade_certainty: dict[str,
             if f.verification in SHOWN]
     if not held:
         return Verdict("unsupported", f"nothing in the evidence base speaks to {what}")
-    if frame.own_results or (frame.figures and frame.named and frame.direction == "benefit"
+    if frame.own_results or (frame.figures and (frame.named or frame.about_people)
                              and not _figure_held(frame, held)):
         figure = frame.figures[0] if frame.figures else "its own results"
         if frame.strength == "absolute":
