@@ -220,6 +220,8 @@ class Judge:
         for check in (self._misdated, self._regulatory, self._safety, self._guideline,
                       self._misdescribed):
             if check(claim, grades):
+                if claim.verdict == "supported":
+                    self._worse_by_frame(claim, grades)  # one clause right, another wrong
                 return True
         if self._by_frame(claim, grades):
             return True
@@ -234,6 +236,15 @@ class Judge:
             claim.evidence = self._grade_ids(grades)
             return True
         return False
+
+    def _worse_by_frame(self, claim: Claim, grades: list[Grade]) -> None:
+        """A sentence a rule found right in one part ("recommended") may still overstate in
+        another ("lasts three months or longer"): the frame's verdict wins when it is worse."""
+        kept = (claim.verdict, claim.reason, list(claim.evidence), list(claim.findings))
+        claim.verdict = None
+        if self._by_frame(claim, grades) and claim.verdict in ("contradicted", "overstated"):
+            return
+        claim.verdict, claim.reason, claim.evidence, claim.findings = kept
 
     def _by_frame(self, claim: Claim, grades: list[Grade]) -> bool:
         """Judge what the sentence asserts against what the findings held assert."""
@@ -265,7 +276,7 @@ class Judge:
                 if best is None or _certainty_rank(g.certainty) > _certainty_rank(best):
                     certainty[g.treatment] = g.certainty
         v = judge_frame(claim.frame, self.base, certainty,
-                        lambda t: self.ctx.vocab.label("treatment", t, "clinician"))
+                        lambda t: self.ctx.vocab.label("treatment", t, "clinician"), cues)
         if v.verdict is None:
             return False
         claim.verdict, claim.reason = v.verdict, v.reason

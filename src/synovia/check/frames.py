@@ -42,6 +42,8 @@ class ClaimCues:
     not_a_claim: tuple[re.Pattern[str], ...]
     reports_study: re.Pattern[str] | None = None
     first_person: re.Pattern[str] | None = None
+    short_duration: re.Pattern[str] | None = None  # "short-term", "a few weeks"
+    open_ended: re.Pattern[str] | None = None  # "or longer", "at least"
 
 
 def _rx(p: str) -> re.Pattern[str]:
@@ -66,7 +68,9 @@ def load_claim_cues(path: Path) -> ClaimCues:
             figure=_rx(data["figure"]), own_results=_rx(data["own_results"]),
             not_a_claim=tuple(_rx(p) for p in data.get("not_a_claim") or ()),
             reports_study=_rx(data["reports_study"]) if data.get("reports_study") else None,
-            first_person=_rx(data["first_person"]) if data.get("first_person") else None)
+            first_person=_rx(data["first_person"]) if data.get("first_person") else None,
+            short_duration=_rx(data["short_duration"]) if data.get("short_duration") else None,
+            open_ended=_rx(data["open_ended"]) if data.get("open_ended") else None)
     except (KeyError, TypeError, re.error) as exc:
         raise ValueError(f"{path}: malformed claim cues: {exc}") from None
 
@@ -172,16 +176,16 @@ def _weight(f: Finding, base: EvidenceBase) -> int:
 
 
 def judge_frame(frame: ClaimFrame, base: EvidenceBase, grade_certainty: dict[str, str],
-                label) -> Verdict:
+                label, cues: ClaimCues) -> Verdict:
     """Judge a claim frame against the findings on its treatments (`label` names a treatment
     for the reason sentence; `grade_certainty` maps a treatment to its graded certainty).
     A claim about several joints is judged joint by joint: wrong for one is wrong."""
     if len(frame.joints) > 1:
         rank = {"contradicted": 0, "overstated": 1, "unsupported": 2, "supported": 3, None: 4}
-        verdicts = [_judge_one(_with_joint(frame, j), base, grade_certainty, label)
+        verdicts = [_judge_one(_with_joint(frame, j), base, grade_certainty, label, cues)
                     for j in sorted(frame.joints)]
         return min(verdicts, key=lambda v: rank[v.verdict])
-    return _judge_one(frame, base, grade_certainty, label)
+    return _judge_one(frame, base, grade_certainty, label, cues)
 
 
 def _with_joint(frame: ClaimFrame, joint: str) -> ClaimFrame:
@@ -191,7 +195,7 @@ def _with_joint(frame: ClaimFrame, joint: str) -> ClaimFrame:
 
 
 def _judge_one(frame: ClaimFrame, base: EvidenceBase, grade_certainty: dict[str, str],
-               label) -> Verdict:
+               label, cues: ClaimCues) -> Verdict:
     if not frame.treatments:
         return Verdict(None, "")
     what = " and ".join(label(t) for t in sorted(frame.treatments))
@@ -278,10 +282,11 @@ def _judge_one(frame: ClaimFrame, base: EvidenceBase, grade_certainty: dict[str,
         return Verdict(None, "")
     certainty = min((grade_certainty.get(t, "low") for t in frame.treatments),
                     key=LEVELS.index)
-    if frame.outcome == "duration" and frame.direction == "benefit":
-        longer = _longer_than_evidence(frame, held)
-        if longer:
-            return longer
+    if frame.outcome == "duration" and frame.direction == "benefit" and \
+            frame.strength != "absolute":
+        timed = _duration_verdict(frame, held, cues, what)
+        if timed:
+            return timed
     v = _compare(frame, human, base, what, certainty)
     if v.verdict is None and frame.strength == "absolute" and frame.direction in (
             "benefit", "harm"):
@@ -292,7 +297,7 @@ def _judge_one(frame: ClaimFrame, base: EvidenceBase, grade_certainty: dict[str,
 
 
 _SPAN = re.compile(r"\b(\d+(?:\.\d)?|a|one|two|three|four|five|six|eight|ten|twelve)"
-                   r"(?:\s*(?:to|-|–|or)\s*(\d+|two|three|four|five|six|eight|ten|twelve))?\s*"
+                   r"(?:\s*(?:to|-|–|or|and)\s*(\d+|two|three|four|five|six|eight|ten|twelve))?\s*"
                    r"(days?|weeks?|months?|years?)\b", re.I)
 _WORDS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "eight": 8,
           "ten": 10, "twelve": 12}
@@ -313,24 +318,46 @@ def _spans(text: str) -> list[tuple[float, float]]:
     return out
 
 
-def _longer_than_evidence(frame: ClaimFrame, held: list[Finding]) -> Verdict | None:
-    """A claimed duration of relief well beyond the longest benefit any study we hold
-    reports for it ("6 to 12 months" where trials saw relief for 2 to 10 weeks)."""
-    claimed = _spans(frame.text)
-    if not claimed:
-        return None
-    shortest_claim = min(low for low, _ in claimed)
+def _duration_verdict(frame: ClaimFrame, held: list[Finding], cues: ClaimCues,
+                      what: str) -> Verdict | None:
+    """A claimed duration of relief against how long the studies we hold saw relief last.
+
+    Within the usual span ("2 to 10 weeks", "short-term") it is supported, whatever the
+    longer-term trials found; at or past the usual span overstated; past twice the longest
+    benefit held contradicted. Only findings on the treatment itself count (not "PRP stayed
+    ahead of steroid at 9 months" for a steroid claim)."""
     benefit = [f for f in held if f.outcome == "duration" and f.direction == "benefit"
+               and f.treatments[:1] and f.treatments[0] in frame.treatments and not _active(f)
                and (not frame.joints or not f.joints or set(f.joints) & frame.joints)]
-    spans = [(f, high) for f in benefit for _, high in _spans(f.plain + " " + f.clinician)]
+    spans = sorted(((max(high for _, high in found), f) for f in benefit
+                    if (found := _spans(f.plain + " " + f.clinician))), key=lambda x: x[0])
     if not spans:
         return None
-    longest = max(high for _, high in spans)
-    if shortest_claim > 2 * longest:
-        f = max(spans, key=lambda x: x[1])[0]
+    longest = spans[-1][0]
+    usual = spans[len(spans) // 2][0] if len(spans) > 2 else spans[0][0]
+    claimed = _spans(frame.text)
+    ids = [f.id for _, f in spans][:4]
+    srcs = _sources([f for _, f in spans])
+    if not claimed:
+        if cues.short_duration and cues.short_duration.search(frame.text):
+            return Verdict("supported", f"agrees with findings held on {what}: relief is "
+                                        f"short-lived", srcs, ids)
+        return None
+    low = min(lo for lo, _ in claimed)
+    high = max(hi for _, hi in claimed)
+    if low > 2 * longest:
+        f = spans[-1][1]
         return Verdict("contradicted", f"claims relief for longer than any study we hold "
                                        f"found (the longest benefit held is about "
                                        f"{_say_weeks(longest)})", _sources([f]), [f.id])
+    open_ended = bool(cues.open_ended and cues.open_ended.search(frame.text))
+    if low >= usual * (0.75 if open_ended else 1.0) and low > 0:
+        return Verdict("overstated", f"claims relief lasting {_say_weeks(low)} or more, but "
+                                     f"the studies we hold usually saw it last about "
+                                     f"{_say_weeks(usual)}", srcs, ids)
+    if high <= usual * 1.25:
+        return Verdict("supported", f"agrees with findings held on {what}: relief lasts about "
+                                    f"{_say_weeks(usual)}", srcs, ids)
     return None
 
 
