@@ -58,17 +58,6 @@ UNAPPROVED_STATED = re.compile(
     r"\b(requires?|needs?|need) (\w+ )?(approval|licen[cs]\w*|premarket review)\b|"
     r"\binvestigational\b|\bnot (yet )?(been |undergone|gone through|completed)\b[^.;]{0,50}"
     r"\b(trials?|approval|review)\b", re.I)
-SAFETY_ABSOLUTE = re.compile(
-    r"\b(no|zero|without)\s+(known\s+|serious\s+|major\s+)?(side[- ]effects?|risks?|"
-    r"safety concerns?|complications?)\b|\b(completely|totally|perfectly|100%)\s+safe\b|"
-    r"\brisk[- ]free\b|"
-    r"\bside[- ]effects?\s+(are|were|is)\s+(only\s+|generally\s+|usually\s+|typically\s+)?"
-    r"(mild|minor|minimal|rare and mild)\b|"
-    r"\bno (patient|one|person|people)s?\b[^.]{0,40}\b(side[- ]effects?|complications?|adverse|"
-    r"problems?|reactions?)\b|\bnever (had|caused|causes|cause) (any )?(side[- ]effects?|"
-    r"complications?|problems?)\b", re.I)
-SERIOUS_MENTION = re.compile(r"\b(serious|severe|rare(ly)?|infection|sepsis|septic|"
-                             r"hospital|blindness|tumou?r)\b", re.I)
 GUIDE_AGAINST = re.compile(r"\b(against|not recommend\w*|do not offer|should not|advise[sd]? "
                            r"against|discourage\w*|advise[sd]? (people |patients )?to avoid|"
                            r"(insufficient|not enough|too little)\b"
@@ -489,8 +478,11 @@ class Judge:
 
     def _safety(self, claim: Claim, grades: list[Grade]) -> bool:
         text = claim.sentence.text
-        m = SAFETY_ABSOLUTE.search(text)
-        if not m or SERIOUS_MENTION.search(text):
+        cues = self.ctx.claim_cues
+        if cues is None or cues.safety_absolute is None:
+            return False
+        m = cues.safety_absolute.search(text)
+        if not m or (cues.serious_mention and cues.serious_mention.search(text)):
             return False
         if self.ctx.bodies_in(text):
             return False  # what a guideline or regulator said, reported: not the page's claim

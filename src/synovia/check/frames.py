@@ -44,6 +44,8 @@ class ClaimCues:
     first_person: re.Pattern[str] | None = None
     short_duration: re.Pattern[str] | None = None  # "short-term", "a few weeks"
     open_ended: re.Pattern[str] | None = None  # "or longer", "at least"
+    safety_absolute: re.Pattern[str] | None = None  # "no side effects", "risk-free"
+    serious_mention: re.Pattern[str] | None = None  # the sentence itself names serious harm
 
 
 def _rx(p: str) -> re.Pattern[str]:
@@ -70,7 +72,11 @@ def load_claim_cues(path: Path) -> ClaimCues:
             reports_study=_rx(data["reports_study"]) if data.get("reports_study") else None,
             first_person=_rx(data["first_person"]) if data.get("first_person") else None,
             short_duration=_rx(data["short_duration"]) if data.get("short_duration") else None,
-            open_ended=_rx(data["open_ended"]) if data.get("open_ended") else None)
+            open_ended=_rx(data["open_ended"]) if data.get("open_ended") else None,
+            safety_absolute=_rx(data["safety_absolute"]) if data.get("safety_absolute")
+            else None,
+            serious_mention=_rx(data["serious_mention"]) if data.get("serious_mention")
+            else None)
     except (KeyError, TypeError, re.error) as exc:
         raise ValueError(f"{path}: malformed claim cues: {exc}") from None
 
