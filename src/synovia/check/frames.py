@@ -44,6 +44,7 @@ class ClaimCues:
     first_person: re.Pattern[str] | None = None
     short_duration: re.Pattern[str] | None = None  # "short-term", "a few weeks"
     open_ended: re.Pattern[str] | None = None  # "or longer", "at least"
+    long_duration: re.Pattern[str] | None = None  # "long-term relief", "long-lasting"
     safety_absolute: re.Pattern[str] | None = None  # "no side effects", "risk-free"
     serious_mention: re.Pattern[str] | None = None  # the sentence itself names serious harm
 
@@ -73,6 +74,7 @@ def load_claim_cues(path: Path) -> ClaimCues:
             first_person=_rx(data["first_person"]) if data.get("first_person") else None,
             short_duration=_rx(data["short_duration"]) if data.get("short_duration") else None,
             open_ended=_rx(data["open_ended"]) if data.get("open_ended") else None,
+            long_duration=_rx(data["long_duration"]) if data.get("long_duration") else None,
             safety_absolute=_rx(data["safety_absolute"]) if data.get("safety_absolute")
             else None,
             serious_mention=_rx(data["serious_mention"]) if data.get("serious_mention")
@@ -232,6 +234,10 @@ def _judge_one(frame: ClaimFrame, base: EvidenceBase, grade_certainty: dict[str,
         return Verdict("overstated", f"says {words}: the evidence we hold on {what} does not "
                                      f"have that certainty", _sources(held[:4]),
                        [f.id for f in held][:4])
+    if frame.outcome is None and frame.comparator and frame.direction in (
+            "benefit", "no-difference"):
+        frame.outcome, frame.finding_outcomes = "efficacy", ("pain", "function",
+                                                             "quality-of-life")
     if frame.outcome in (None, "regulatory", "guideline") or frame.direction is None:
         return Verdict(None, "")
     if frame.outcome == "safety" and frame.direction == "benefit" and \
@@ -302,11 +308,12 @@ def _judge_one(frame: ClaimFrame, base: EvidenceBase, grade_certainty: dict[str,
     return v
 
 
-_SPAN = re.compile(r"\b(\d+(?:\.\d)?|a|one|two|three|four|five|six|eight|ten|twelve)"
+_SPAN = re.compile(r"\b(\d+(?:\.\d)?|a|one|two|three|four|five|six|eight|ten|twelve|several|"
+                   r"a few|few|many)"
                    r"(?:\s*(?:to|-|–|or|and)\s*(\d+|two|three|four|five|six|eight|ten|twelve))?\s*"
                    r"(days?|weeks?|months?|years?)\b", re.I)
 _WORDS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "eight": 8,
-          "ten": 10, "twelve": 12}
+          "ten": 10, "twelve": 12, "several": 3, "a few": 2, "few": 2, "many": 6}
 _WEEKS = {"day": 1 / 7, "week": 1, "month": 4.35, "year": 52}
 
 
@@ -337,17 +344,26 @@ def _duration_verdict(frame: ClaimFrame, held: list[Finding], cues: ClaimCues,
                and (not frame.joints or not f.joints or set(f.joints) & frame.joints)]
     spans = sorted(((max(high for _, high in found), f) for f in benefit
                     if (found := _spans(f.plain + " " + f.clinician))), key=lambda x: x[0])
+    claimed = _spans(frame.text)
     if not spans:
+        if claimed and min(lo for lo, _ in claimed) >= 26:
+            return Verdict("unsupported", f"claims relief lasting "
+                                          f"{_say_weeks(min(lo for lo, _ in claimed))} or more, "
+                                          f"but no study we hold measured how long {what} "
+                                          f"helps", [], [])
         return None
     longest = spans[-1][0]
     usual = spans[len(spans) // 2][0] if len(spans) > 2 else spans[0][0]
-    claimed = _spans(frame.text)
     ids = [f.id for _, f in spans][:4]
     srcs = _sources([f for _, f in spans])
     if not claimed:
         if cues.short_duration and cues.short_duration.search(frame.text):
             return Verdict("supported", f"agrees with findings held on {what}: relief is "
                                         f"short-lived", srcs, ids)
+        if cues.long_duration and cues.long_duration.search(frame.text) and usual < 26:
+            return Verdict("overstated", f"promises long-term relief, but the studies we hold "
+                                         f"usually saw relief from {what} last about "
+                                         f"{_say_weeks(usual)}", srcs, ids)
         return None
     low = min(lo for lo, _ in claimed)
     high = max(hi for _, hi in claimed)
@@ -436,6 +452,13 @@ def _compare(frame: ClaimFrame, findings: list[Finding], base: EvidenceBase, wha
         return Verdict("contradicted", f"says {what} {_said(claim_dir, frame)}, but the "
                                        f"studies we hold found {_said(oppose[0].direction)}",
                        srcs, ids)
+    if oppose and max(map(weight, oppose)) > max(map(weight, agree)) and not animal_claim \
+            and frame.named:
+        # A review against one small trial: the better evidence does not bear it out.
+        ids, srcs = [f.id for f in oppose][:4], _sources(oppose)
+        return Verdict("overstated", f"says {what} {_said(claim_dir, frame)}, but the stronger "
+                                     f"studies we hold found {_said(oppose[0].direction)}; only "
+                                     f"weaker ones agree", srcs + _sources(agree)[:1], ids)
     ids, srcs = [f.id for f in agree][:4], _sources(agree)
     if frame.strength == "absolute":
         words = ", ".join(f"'{w}'" for w in frame.absolute_words[:2])

@@ -21,6 +21,7 @@ from synovia.publish.workflow import TRANSITIONS, allowed, may_comment, may_edit
 
 REVIEW_INTERVAL = timedelta(days=365)
 MAX_TITLE, MAX_BODY, MAX_COMMENT = 300, 200_000, 10_000
+MAX_ID = 2**31 - 1  # ids are INTEGER columns: 32-bit signed on PostgreSQL
 
 Gate = Callable[[str], tuple[bool, dict]]
 
@@ -104,6 +105,8 @@ def create_article(store: Store, user: User, title: str, body: str, summary: str
 
 
 def _load(s, article_id: int, lock: bool = False) -> Article:
+    if not 1 <= article_id <= MAX_ID:  # the column could not hold it; the driver would fail
+        raise PublishError(f"no article {article_id}", 404)
     art = s.get(Article, article_id, with_for_update=lock)
     if art is None:
         raise PublishError(f"no article {article_id}", 404)

@@ -1,10 +1,12 @@
-"""Security for every response and form: CSP and other headers, request size limits, rate
-limits (429), and CSRF tokens (a per-visitor cookie that every form must echo back)."""
+"""Security for every response and form: CSP and other headers, rate limits (429), and CSRF
+tokens (a per-visitor cookie that every form must echo back). Request sizes and content are
+checked by `guard`."""
 
 from __future__ import annotations
 
 import hmac
 import os
+import re
 import secrets
 import threading
 import time
@@ -12,11 +14,12 @@ from collections import defaultdict, deque
 
 from fastapi import HTTPException, Request
 from starlette.middleware.base import BaseHTTPMiddleware
-from starlette.responses import JSONResponse, PlainTextResponse
+from starlette.responses import Response
 
 CSRF_COOKIE = "synovia_csrf"
 SESSION_COOKIE = "synovia_session"
-MAX_BODY = 2_000_000
+#: What `secrets.token_urlsafe` makes; any other cookie value is replaced, never trusted.
+CSRF_SHAPE = re.compile(r"[A-Za-z0-9_-]{20,100}")
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "font-src 'self'; connect-src 'self'; frame-ancestors 'none'; form-action 'self'; "
        "base-uri 'none'; object-src 'none'")
@@ -72,26 +75,26 @@ def is_https(request: Request) -> bool:
         request.headers.get("x-forwarded-proto") == "https"
 
 
+def secure(response: Response, request: Request) -> Response:
+    """The headers every response carries, error pages included."""
+    response.headers["Content-Security-Policy"] = CSP
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "same-origin"
+    response.headers["X-Frame-Options"] = "DENY"
+    response.headers["Permissions-Policy"] = "geolocation=(), camera=(), microphone=()"
+    if is_https(request):
+        response.headers["Strict-Transport-Security"] = "max-age=31536000"
+    return response
+
+
 class SecurityMiddleware(BaseHTTPMiddleware):
     async def dispatch(self, request: Request, call_next):
-        length = request.headers.get("content-length")
-        if length and length.isdigit() and int(length) > MAX_BODY:
-            if request.url.path.startswith("/api/"):
-                return JSONResponse({"error": "request body too large"}, status_code=413)
-            return PlainTextResponse("request body too large", status_code=413)
         token = request.cookies.get(CSRF_COOKIE)
-        if not token or len(token) < 20:
+        if not token or not CSRF_SHAPE.fullmatch(token):
             token = secrets.token_urlsafe(24)
             request.state.new_csrf = token
         request.state.csrf = token
-        response = await call_next(request)
-        response.headers["Content-Security-Policy"] = CSP
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Referrer-Policy"] = "same-origin"
-        response.headers["X-Frame-Options"] = "DENY"
-        response.headers["Permissions-Policy"] = "geolocation=(), camera=(), microphone=()"
-        if is_https(request):
-            response.headers["Strict-Transport-Security"] = "max-age=31536000"
+        response = secure(await call_next(request), request)
         if getattr(request.state, "new_csrf", None):
             response.set_cookie(CSRF_COOKIE, request.state.new_csrf, httponly=True,
                                 samesite="strict", secure=is_https(request), path="/")
@@ -100,7 +103,9 @@ class SecurityMiddleware(BaseHTTPMiddleware):
 
 def check_csrf(request: Request, submitted: str | None) -> None:
     """Refuse a form whose token does not match the visitor's cookie (403)."""
-    cookie = request.cookies.get(CSRF_COOKIE)
-    if not cookie or not submitted or not hmac.compare_digest(cookie, submitted):
+    cookie = request.cookies.get(CSRF_COOKIE) or ""
+    # compare_digest raises TypeError on non-ASCII text; no token of ours is anything but ASCII.
+    if not (submitted and submitted.isascii() and CSRF_SHAPE.fullmatch(cookie)
+            and hmac.compare_digest(cookie, submitted)):
         raise HTTPException(403, "the form's security token is missing or out of date; "
                                  "reload the page and try again")
