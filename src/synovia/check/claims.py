@@ -139,7 +139,9 @@ def find_claims(ctx: ArticleContext) -> list[Claim]:
             kinds.append("study")
         cues = ctx.claim_cues
         bold = cues is not None and (cues.figure.search(text) or cues.own_results.search(text)
-                                     or any(p.search(text) for p in cues.absolute))
+                                     or any(p.search(text) for p in cues.absolute)
+                                     or bool(cues.certainty_claim
+                                             and cues.certainty_claim.search(text)))
         progression = cues is not None and any(
             p.search(text) for oid, _f, pats in cues.outcomes if oid == "progression"
             for p in pats)
@@ -206,8 +208,8 @@ class Judge:
         grades = self.grades_for(claim)
         cited_refs = [self.resolved[n] for n in claim.sentence.markers if n in self.resolved]
         claim.cited = bool(cited_refs)
-        for check in (self._misdated, self._regulatory, self._safety, self._guideline,
-                      self._misdescribed):
+        for check in (self._misdated, self._regulatory, self._safety, self._certainty_claimed,
+                      self._guideline, self._misdescribed):
             if check(claim, grades):
                 if claim.verdict == "supported":
                     self._worse_by_frame(claim, grades)  # one clause right, another wrong
@@ -403,6 +405,26 @@ class Judge:
                 claim.evidence = [src.id]
                 return True
         return False
+
+    def _certainty_claimed(self, claim: Claim, grades: list[Grade]) -> bool:
+        """"The quality of this evidence was rated high": a certainty above the grade held."""
+        cues = self.ctx.claim_cues
+        if cues is None or cues.certainty_claim is None or not grades:
+            return False
+        m = cues.certainty_claim.search(claim.sentence.text)
+        if not m:
+            return False
+        said = next(v for k, v in m.groupdict().items() if k.startswith("level") and v)
+        level = cues.certainty_levels.get(said.lower().replace(" ", "-"))
+        held = max((g.certainty for g in grades), key=_certainty_rank)
+        if level is None or _certainty_rank(level) <= _certainty_rank(held):
+            return False
+        gap = _certainty_rank(level) - _certainty_rank(held)
+        claim.verdict = "contradicted" if gap >= 2 else "overstated"
+        claim.reason = (f"says the evidence is {said.lower()}, but we grade the evidence for "
+                        f"{self._subject(claim)} as {held} certainty")
+        claim.evidence = self._grade_ids(grades)
+        return True
 
     def _misdated(self, claim: Claim, grades: list[Grade]) -> bool:
         """A regulator's statement dated to a year in which that regulator issued none of the

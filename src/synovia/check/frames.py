@@ -45,6 +45,8 @@ class ClaimCues:
     short_duration: re.Pattern[str] | None = None  # "short-term", "a few weeks"
     open_ended: re.Pattern[str] | None = None  # "or longer", "at least"
     long_duration: re.Pattern[str] | None = None  # "long-term relief", "long-lasting"
+    certainty_claim: re.Pattern[str] | None = None  # "the evidence was rated high quality"
+    certainty_levels: dict[str, str] = field(default_factory=dict)  # said -> GRADE level
     safety_absolute: re.Pattern[str] | None = None  # "no side effects", "risk-free"
     serious_mention: re.Pattern[str] | None = None  # the sentence itself names serious harm
 
@@ -75,6 +77,10 @@ def load_claim_cues(path: Path) -> ClaimCues:
             short_duration=_rx(data["short_duration"]) if data.get("short_duration") else None,
             open_ended=_rx(data["open_ended"]) if data.get("open_ended") else None,
             long_duration=_rx(data["long_duration"]) if data.get("long_duration") else None,
+            certainty_claim=_rx(data["certainty_claim"]) if data.get("certainty_claim")
+            else None,
+            certainty_levels={str(k): str(v) for k, v in
+                              (data.get("certainty_levels") or {}).items()},
             safety_absolute=_rx(data["safety_absolute"]) if data.get("safety_absolute")
             else None,
             serious_mention=_rx(data["serious_mention"]) if data.get("serious_mention")

@@ -1,5 +1,6 @@
 """PubMed XML (efetch / 'Save as XML'): one `PubmedArticle` per record, read as a stream so a
-large file never sits in memory whole. defusedxml refuses entity expansion attacks."""
+large file never sits in memory whole. defusedxml refuses entity declarations and external
+references; PubMed's own DOCTYPE line (no entities) is allowed."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from collections.abc import Iterator
 from typing import IO
 from xml.etree.ElementTree import Element, ParseError
 
+from defusedxml import DefusedXmlException, EntitiesForbidden
 from defusedxml.ElementTree import iterparse
 
 from synovia.literature.medline import _strip_period
@@ -34,7 +36,11 @@ def parse(stream: IO[bytes]) -> Iterator[LiteratureRecord | BadRecord]:
             if elem.tag == "PubmedArticle":
                 seen_root = True
                 position += 1
-                yield _article(elem, position)
+                try:
+                    record = _article(elem, position)
+                except RecursionError:  # itertext() recurses into markup nested thousands deep
+                    record = BadRecord(position, None, "markup nested too deeply")
+                yield record
                 elem.clear()
             elif elem.tag == "PubmedBookArticle":
                 seen_root = True
@@ -46,6 +52,13 @@ def parse(stream: IO[bytes]) -> Iterator[LiteratureRecord | BadRecord]:
         raise LiteratureFormatError(
             f"line {line}, column {col}: the XML is not well-formed (after record {position})"
         ) from None
+    except EntitiesForbidden as exc:
+        raise LiteratureFormatError(
+            f"the XML declares an entity ({exc.name!r}); entity declarations are refused, since "
+            f"they can expand without bound, and PubMed's exports have none") from None
+    except DefusedXmlException as exc:
+        raise LiteratureFormatError(
+            f"the XML refers to an external resource, which is refused ({exc})") from None
     if not seen_root:
         raise LiteratureFormatError("no <PubmedArticle> element: not a PubMed XML file")
 

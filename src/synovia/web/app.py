@@ -92,7 +92,8 @@ def create_app(syn: Synovia | None = None) -> FastAPI:
         # Values the database refuses (a number past the column's range, a NUL in a multipart
         # field): the request's fault, so 400, not a server error.
         log.info("refused a value the database cannot take: %s", _first_line(exc))
-        return _error(request, 400, "a value in the request is out of range or not allowed")
+        what = "contains a NUL byte" if "NUL" in str(exc) else "is out of range or not allowed"
+        return _error(request, 400, f"a value in the request {what}")
 
     async def unreachable(request: Request, exc: Exception):
         log.warning("database unreachable: %s", _first_line(exc))
