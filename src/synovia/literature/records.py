@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from synovia.evidence import DOI_RE, clean_doi
+from synovia.text import unstorable
 
 YEAR_RE = re.compile(r"(1[89]\d\d|20\d\d|2100)")
 
@@ -53,6 +54,10 @@ class LiteratureRecord:
 
     def problem(self) -> str | None:
         """Why this record cannot be imported, or None when it can."""
+        for name, value in vars(self).items():
+            for text in value if isinstance(value, list) else [value]:
+                if isinstance(text, str) and (found := unstorable(text)):
+                    return f"the {name} field contains {found}"
         if not self.title.strip():
             return "no title"
         if self.year is None:
