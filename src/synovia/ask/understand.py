@@ -225,7 +225,7 @@ def understand(question: str, vocab: Vocabulary, lexicon: Lexicon) -> Understand
     u.facets_asked = any(f.first_at(question) is not None for f in lexicon.facets
                          if not f.internal)
     u.jurisdiction = _jurisdiction(question, cues)
-    u.red_flags = [f.id for f in lexicon.red_flags if f.search(question)]
+    u.red_flags = [f.id for f in lexicon.red_flags if f.present(question, lexicon.not_now)]
     u.out_of_scope = [r.id for r in lexicon.scope if r.search(question)]
     _situation(question, u, cues)
     if (u.situation.conditions or u.situation.medicines) and "interaction" not in u.facets:

@@ -44,6 +44,35 @@ class RedFlag(Rule):
     def rank(self) -> int:
         return {"999": 0, "a&e": 1, "111": 2}.get(self.level, 3)
 
+    def present(self, text: str, not_now: NotNow) -> bool:
+        """The symptom as something happening now: a match that is negated ("no fever"),
+        hypothetical ("if someone's throat swelled") or long past ("a DVT back in 2018, all
+        sorted") does not count, but any other match in the text does."""
+        for p in self.patterns:
+            for m in p.finditer(text):
+                if not not_now.discounts(text, m.start(), m.end()):
+                    return True
+        return False
+
+
+@dataclass(frozen=True)
+class NotNow:
+    """Cues that a symptom is not happening now (data/lexicon/red_flags.yaml `not_now`)."""
+
+    negation: re.Pattern[str] | None = None  # just before the symptom: "no", "not"
+    before: tuple[re.Pattern[str], ...] = ()  # earlier in its sentence: "if", "what if"
+    clause: tuple[re.Pattern[str], ...] = ()  # anywhere in its sentence: "years ago"
+
+    def discounts(self, text: str, start: int, end: int) -> bool:
+        if self.negation is not None and self.negation.search(text[max(0, start - 12):start]):
+            return True
+        left = max((text.rfind(c, 0, start) for c in ".?!;\n"), default=-1) + 1
+        rights = [i for c in ".?!;\n" if (i := text.find(c, end)) >= 0]
+        sentence = text[left:min(rights) if rights else len(text)]
+        lead = text[max(left, start - 80):end]  # up to the symptom, in its own sentence
+        return any(p.search(lead) for p in self.before) or \
+            any(p.search(sentence) for p in self.clause)
+
 
 @dataclass(frozen=True)
 class Facet(Rule):
@@ -128,6 +157,7 @@ class HypeTerm:
 @dataclass
 class Lexicon:
     red_flags: list[RedFlag] = field(default_factory=list)
+    not_now: NotNow = field(default_factory=NotNow)
     urgent_plain: str = ""
     urgent_clinician: str = ""
     urgent_sources: list[str] = field(default_factory=list)
@@ -302,6 +332,13 @@ def load_lexicon(folder: Path) -> Lexicon:
     lex = Lexicon(folder=folder)
     flags = _read(folder / "red_flags.yaml")
     lex.red_flags = _red_flags(flags.get("red_flags"), folder / "red_flags.yaml")
+    not_now = flags.get("not_now") or {}
+    where = folder / "red_flags.yaml"
+    negation = _compile([not_now["negation"]] if not_now.get("negation") else [], where,
+                        "not_now")
+    lex.not_now = NotNow(negation[0] if negation else None,
+                         tuple(_compile(not_now.get("before"), where, "not_now")),
+                         tuple(_compile(not_now.get("clause"), where, "not_now")))
     advice = flags.get("urgent_advice") or {}
     lex.urgent_plain = " ".join(str(advice.get("plain", "")).split())
     lex.urgent_clinician = " ".join(str(advice.get("clinician", lex.urgent_plain)).split())
