@@ -150,7 +150,7 @@ def plan(u: Understanding, ctx: Context) -> Plan:
     joints: list[str | None] = list(u.joints) or [None]
     pairs = [(t, j) for t in treatments for j in joints][:MAX_OPTIONS]
     in_scope = bool(pairs)
-    if u.out_of_scope and not u.mentions_oa:
+    if u.out_of_scope and (not u.mentions_oa or set(u.out_of_scope) & ctx.lexicon.scope_always):
         # A condition we do not cover (tendons, gout, back pain ...) named without arthritis:
         # declined plainly, whatever treatment is named with it.
         in_scope, pairs = False, []

@@ -226,7 +226,9 @@ def understand(question: str, vocab: Vocabulary, lexicon: Lexicon) -> Understand
                          if not f.internal)
     u.jurisdiction = _jurisdiction(question, cues)
     u.red_flags = [f.id for f in lexicon.red_flags if f.present(question, lexicon.not_now)]
-    u.out_of_scope = [r.id for r in lexicon.scope if r.search(question)]
+    u.out_of_scope = [r.id for r in lexicon.scope if r.search(question)
+                      and not (r.id in lexicon.scope_harms and u.treatments
+                               and "safety" in u.facets)]  # "can steroid cause AVN?"
     _situation(question, u, cues)
     if (u.situation.conditions or u.situation.medicines) and "interaction" not in u.facets:
         # Their medicine or condition leads when nothing more specific was asked.
@@ -289,6 +291,13 @@ def _facets(text: str, lexicon: Lexicon, n_subjects: int) -> list[str]:
         elif facet.weakly_asked(text):
             weak.append(facet.id)
     order = [fid for _, fid in sorted(found, key=lambda x: x[0])] + weak
+    for facet in lexicon.facets:
+        # "Long term, are there problems with ...": the risk is the question, not the time.
+        if facet.id in order and facet.outranks:
+            first = min((order.index(o) for o in facet.outranks if o in order), default=None)
+            if first is not None and first < order.index(facet.id):
+                order.remove(facet.id)
+                order.insert(first, facet.id)
     if n_subjects >= 2 and "comparison" not in order:
         # Two or more options named: the comparison is the question, before "does it work".
         at = order.index("efficacy") if "efficacy" in order else len(order)

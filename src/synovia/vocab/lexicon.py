@@ -85,6 +85,7 @@ class Facet(Rule):
     weak: tuple[re.Pattern[str], ...] = ()
     prefer_outcomes: tuple[str, ...] = ()
     prefer_when: tuple[re.Pattern[str], ...] = ()
+    outranks: tuple[str, ...] = ()  # facets this one leads when both are asked
 
     def outcomes_for(self, text: str) -> tuple[str, ...]:
         """The outcomes that answer this facet for this question, most fitting first."""
@@ -162,6 +163,8 @@ class Lexicon:
     urgent_clinician: str = ""
     urgent_sources: list[str] = field(default_factory=list)
     scope: list[Rule] = field(default_factory=list)
+    scope_harms: frozenset[str] = frozenset()  # conditions an injection can also cause
+    scope_always: frozenset[str] = frozenset()  # out of scope even with arthritis named
     help_plain: str = ""
     help_url: str | None = None
     facets: list[Facet] = field(default_factory=list)
@@ -260,7 +263,8 @@ def _facets(entries: list, where: Path) -> list[Facet]:
             weak=tuple(_compile(e.get("weak_patterns"), where, str(e["id"]))),
             prefer_outcomes=tuple((e.get("prefer") or {}).get("outcomes") or ()),
             prefer_when=tuple(_compile((e.get("prefer") or {}).get("patterns"), where,
-                                       str(e["id"])))))
+                                       str(e["id"]))),
+            outranks=tuple(str(o) for o in e.get("outranks") or ())))
     return facets
 
 
@@ -345,6 +349,12 @@ def load_lexicon(folder: Path) -> Lexicon:
     lex.urgent_sources = list(advice.get("sources") or [])
     scope = _read(folder / "scope.yaml")
     lex.scope = _rules(scope.get("conditions"), folder / "scope.yaml")
+    lex.scope_harms = frozenset(str(h) for h in scope.get("harms") or ())
+    lex.scope_always = frozenset(str(h) for h in scope.get("always") or ())
+    unknown = (lex.scope_harms | lex.scope_always) - {r.id for r in lex.scope}
+    if unknown:
+        raise LexiconError(f"{folder / 'scope.yaml'}: harms/always name unknown conditions: "
+                           f"{sorted(unknown)}")
     help_ = scope.get("help") or {}
     lex.help_plain = str(help_.get("plain", "")).strip()
     lex.help_url = help_.get("url")
