@@ -228,7 +228,9 @@ def understand(question: str, vocab: Vocabulary, lexicon: Lexicon) -> Understand
     u.red_flags = [f.id for f in lexicon.red_flags if f.present(question, lexicon.not_now)]
     u.out_of_scope = [r.id for r in lexicon.scope if r.search(question)
                       and not (r.id in lexicon.scope_harms and u.treatments
-                               and "safety" in u.facets)]  # "can steroid cause AVN?"
+                               and "safety" in u.facets and lexicon.scope_harm_cue is not None
+                               and lexicon.scope_harm_cue.search(question))  # "cause AVN?"
+                      and not (r.id in lexicon.scope_unless_joint and u.joints)]
     _situation(question, u, cues)
     if (u.situation.conditions or u.situation.medicines) and "interaction" not in u.facets:
         # Their medicine or condition leads when nothing more specific was asked.

@@ -164,7 +164,9 @@ class Lexicon:
     urgent_sources: list[str] = field(default_factory=list)
     scope: list[Rule] = field(default_factory=list)
     scope_harms: frozenset[str] = frozenset()  # conditions an injection can also cause
+    scope_harm_cue: re.Pattern[str] | None = None  # ... said to be caused by it
     scope_always: frozenset[str] = frozenset()  # out of scope even with arthritis named
+    scope_unless_joint: frozenset[str] = frozenset()  # in scope when a joint is named
     help_plain: str = ""
     help_url: str | None = None
     facets: list[Facet] = field(default_factory=list)
@@ -350,8 +352,13 @@ def load_lexicon(folder: Path) -> Lexicon:
     scope = _read(folder / "scope.yaml")
     lex.scope = _rules(scope.get("conditions"), folder / "scope.yaml")
     lex.scope_harms = frozenset(str(h) for h in scope.get("harms") or ())
+    cue = _compile([scope["harm_cue"]] if scope.get("harm_cue") else [], folder / "scope.yaml",
+                   "harm_cue")
+    lex.scope_harm_cue = cue[0] if cue else None
     lex.scope_always = frozenset(str(h) for h in scope.get("always") or ())
-    unknown = (lex.scope_harms | lex.scope_always) - {r.id for r in lex.scope}
+    lex.scope_unless_joint = frozenset(str(h) for h in scope.get("unless_joint") or ())
+    unknown = (lex.scope_harms | lex.scope_always | lex.scope_unless_joint) - {
+        r.id for r in lex.scope}
     if unknown:
         raise LexiconError(f"{folder / 'scope.yaml'}: harms/always name unknown conditions: "
                            f"{sorted(unknown)}")
