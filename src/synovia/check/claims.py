@@ -417,7 +417,7 @@ class Judge:
         said = next(v for k, v in m.groupdict().items() if k.startswith("level") and v)
         level = cues.certainty_levels.get(said.lower().replace(" ", "-"))
         held = max((g.certainty for g in grades), key=_certainty_rank)
-        if level is None or _certainty_rank(level) <= _certainty_rank(held):
+        if level is None or _certainty_rank(level) <= max(_certainty_rank(held), 1):
             return False
         gap = _certainty_rank(level) - _certainty_rank(held)
         claim.verdict = "contradicted" if gap >= 2 else "overstated"
@@ -478,7 +478,10 @@ class Judge:
                 claim.evidence = list(dict.fromkeys(ids))[:4]
                 return True
         m = APPROVED_ASSERTED.search(text)
-        if m and not lex.negated(text, m.start(), 40) and not re.search(
+        cues = self.ctx.claim_cues
+        of_trial = bool(m and cues is not None and cues.approval_of_trial is not None and (
+            cues.approval_of_trial.search(text[max(0, m.start() - 40):m.end() + 30])))
+        if m and not of_trial and not lex.negated(text, m.start(), 70) and not re.search(
                 r"\b(not|no|never|un)\W*$", text[:m.start()][-12:], re.I):
             unapproved = [r for r in regs if r.status in ("unapproved", "investigational")]
             if unapproved:
@@ -525,6 +528,10 @@ class Judge:
         if not CUES["guideline"].search(text):
             return False
         bodies = self.ctx.bodies_in(text)
+        cues = self.ctx.claim_cues
+        if not bodies and cues is not None and cues.person_recommends is not None and \
+                cues.person_recommends.search(text):
+            return False  # "your physician may recommend it": a person, not a guideline
         banned = PROHIBITED.search(text)
         if banned and bodies and not self.ctx.lexicon.negated(text, banned.start(), 30):
             claim.verdict = "overstated"

@@ -35,6 +35,16 @@ class ArticleContext:
         self._sentence_cache: dict[int, Terms] = {}
         self._own_cache: dict[str, Terms] = {}
         self._source_terms = _source_terms(base)
+        self._shared: dict[str, str] = {}  # a treatment a shared lay word means here instead
+        shared = getattr(claim_cues, "shared_lay_terms", None) or {}
+        if shared:
+            named = {m.id for m in vocab.find(doc.text, fuzzy=False) if m.kind == "treatment"
+                     and not any(p.fullmatch(m.text) for p, _ in shared.values())}
+            for default, (_, meanings) in shared.items():
+                # "the gel" in an article that names Arthrosamid is Arthrosamid, not HA.
+                chosen = next((t for t in meanings if t in named), default)
+                if chosen != default:
+                    self._shared[default] = chosen
         t_count: Counter[str] = Counter()
         j_count: Counter[str] = Counter()
         self.block_terms: dict[int, Terms] = {}
@@ -78,6 +88,10 @@ class ArticleContext:
                 term = self.vocab.term("treatment", m.id)
                 if term is not None and term.category in ("procedure", "comparator"):
                     continue  # how an injection is given, or what it is compared with
+                shared = (self.claim_cues.shared_lay_terms if self.claim_cues else None) or {}
+                if m.id in self._shared and shared[m.id][0].fullmatch(m.text):
+                    terms.treatments.add(self._shared[m.id])
+                    continue
                 terms.treatments.add(m.id)
             elif m.kind == "joint":
                 terms.joints.add(m.id)

@@ -47,6 +47,12 @@ class ClaimCues:
     long_duration: re.Pattern[str] | None = None  # "long-term relief", "long-lasting"
     certainty_claim: re.Pattern[str] | None = None  # "the evidence was rated high quality"
     certainty_levels: dict[str, str] = field(default_factory=dict)  # said -> GRADE level
+    approval_of_trial: re.Pattern[str] | None = None  # "an FDA-approved trial": not the product
+    trivial_effect: re.Pattern[str] | None = None  # "too small to matter": no real benefit
+    person_recommends: re.Pattern[str] | None = None  # "your doctor may recommend"
+    #: treatment -> (lay words it shares, the treatments those words may mean instead)
+    shared_lay_terms: dict[str, tuple[re.Pattern[str], tuple[str, ...]]] = field(
+        default_factory=dict)
     safety_absolute: re.Pattern[str] | None = None  # "no side effects", "risk-free"
     serious_mention: re.Pattern[str] | None = None  # the sentence itself names serious harm
 
@@ -79,6 +85,14 @@ def load_claim_cues(path: Path) -> ClaimCues:
             long_duration=_rx(data["long_duration"]) if data.get("long_duration") else None,
             certainty_claim=_rx(data["certainty_claim"]) if data.get("certainty_claim")
             else None,
+            approval_of_trial=_rx(data["approval_of_trial"]) if data.get("approval_of_trial")
+            else None,
+            trivial_effect=_rx(data["trivial_effect"]) if data.get("trivial_effect") else None,
+            person_recommends=_rx(data["person_recommends"]) if data.get("person_recommends")
+            else None,
+            shared_lay_terms={str(k): (re.compile(str(v["words"]), re.I),
+                                       tuple(str(t) for t in v["means"]))
+                              for k, v in (data.get("shared_lay_terms") or {}).items()},
             certainty_levels={str(k): str(v) for k, v in
                               (data.get("certainty_levels") or {}).items()},
             safety_absolute=_rx(data["safety_absolute"]) if data.get("safety_absolute")
@@ -127,7 +141,8 @@ def frame_of(text: str, treatments: set[str], joints: set[str], cues: ClaimCues,
     if hits:
         # A no-difference cue outranks a benefit word it contains ("no better than").
         at, direction = min(hits, key=lambda h: (h[0], h[1] != "no-difference"))
-        if direction == "benefit" and _negated_at(text, at, cues, 30):
+        if direction == "benefit" and (_negated_at(text, at, cues, 30) or (
+                cues.trivial_effect is not None and cues.trivial_effect.search(text))):
             direction = "no-difference"
     outcome, finding_outcomes, best = None, (), None
     for rank, (oid, findings, pats) in enumerate(cues.outcomes):
@@ -138,7 +153,7 @@ def frame_of(text: str, treatments: set[str], joints: set[str], cues: ClaimCues,
                 if best is None or key < best:
                     best, outcome, finding_outcomes = key, oid, findings
     absolute = [m.group(0) for p in cues.absolute for m in [p.search(text)]
-                if m and not _negated_at(text, m.start(), cues)]
+                if m and not _negated_at(text, m.start(), cues, 100)]
     hedged = any(p.search(text) for p in cues.hedged)
     strength = "absolute" if absolute else "hedged" if hedged else "plain"
     comparator = next(iter(sorted(comparator_terms)), None)
@@ -352,7 +367,9 @@ def _duration_verdict(frame: ClaimFrame, held: list[Finding], cues: ClaimCues,
                     if (found := _spans(f.plain + " " + f.clinician))), key=lambda x: x[0])
     claimed = _spans(frame.text)
     if not spans:
-        if claimed and min(lo for lo, _ in claimed) >= 26:
+        if claimed and (min(lo for lo, _ in claimed) >= 52 or (
+                cues.open_ended and cues.open_ended.search(frame.text)
+                and min(lo for lo, _ in claimed) >= 26)):
             return Verdict("unsupported", f"claims relief lasting "
                                           f"{_say_weeks(min(lo for lo, _ in claimed))} or more, "
                                           f"but no study we hold measured how long {what} "
