@@ -233,11 +233,13 @@ class Judge:
         another ("lasts three months or longer"): the frame's verdict wins when it is worse."""
         kept = (claim.verdict, claim.reason, list(claim.evidence), list(claim.findings))
         claim.verdict = None
-        if self._by_frame(claim, grades) and claim.verdict in ("contradicted", "overstated"):
+        if self._by_frame(claim, grades, skip=("regulatory", "guideline")) and \
+                claim.verdict in ("contradicted", "overstated"):
             return
         claim.verdict, claim.reason, claim.evidence, claim.findings = kept
 
-    def _by_frame(self, claim: Claim, grades: list[Grade]) -> bool:
+    def _by_frame(self, claim: Claim, grades: list[Grade],
+                  skip: tuple[str, ...] = ()) -> bool:
         """Judge what the sentence asserts against what the findings held assert."""
         cues = self.ctx.claim_cues
         if cues is None:
@@ -256,8 +258,9 @@ class Judge:
             return False  # exercise, painkillers: guidelines speak to these, not our trials
         treatments = judged
         claim.frame = frame_of(claim.sentence.text, treatments, claim.terms.joints, cues,
-                               comparators)
+                               comparators, skip=skip)
         claim.frame.named = bool(own.treatments)
+        claim.frame.joints_named = bool(own.joints)
         claim.frame.attributed = bool(self.ctx.bodies_in(claim.sentence.text)) and bool(
             STATES_VERB.search(claim.sentence.text) or GUIDE_FOR.search(claim.sentence.text))
         certainty = {}

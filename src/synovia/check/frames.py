@@ -118,6 +118,7 @@ class ClaimFrame:
     own_results: bool = False
     text: str = ""
     named: bool = True  # the sentence names the treatment itself (not inherited)
+    joints_named: bool = False  # the sentence names the joint itself
     about_people: bool = False  # it speaks of patients or people (a figure about them)
     attributed: bool = False  # it reports what a guideline or regulator said
     reports_study: bool = False  # "a trial found ...": a report of a result, not a general claim
@@ -131,7 +132,7 @@ class ClaimFrame:
 
 
 def frame_of(text: str, treatments: set[str], joints: set[str], cues: ClaimCues,
-             comparator_terms: set[str]) -> ClaimFrame:
+             comparator_terms: set[str], skip: tuple[str, ...] = ()) -> ClaimFrame:
     """Read what a sentence asserts: its main direction is the first one it states (a
     negated benefit reads as no difference), its outcome the one named nearest to it."""
     hits = [(m.start(), d) for d, pats in cues.directions for p in pats
@@ -146,6 +147,8 @@ def frame_of(text: str, treatments: set[str], joints: set[str], cues: ClaimCues,
             direction = "no-difference"
     outcome, finding_outcomes, best = None, (), None
     for rank, (oid, findings, pats) in enumerate(cues.outcomes):
+        if oid in skip:
+            continue  # judged by its own rule already ("recommended"): read the other clause
         for p in pats:
             for m in p.finditer(text):
                 gap = abs(m.start() - at) if hits else rank
@@ -276,6 +279,14 @@ def _judge_one(frame: ClaimFrame, base: EvidenceBase, grade_certainty: dict[str,
              (f.treatments[0] in frame.treatments or frame.comparator in f.treatments)]
     if frame.joints:
         same_joint = [f for f in about if not f.joints or set(f.joints) & frame.joints]
+        if not same_joint and about and frame.joints_named and frame.named and \
+                frame.direction == "benefit" and not frame.reports_study:
+            # "Now used with similar results in the hip": the studies held are of other joints.
+            elsewhere = sorted({j for f in about for j in f.joints})
+            return Verdict("unsupported", f"says {what} helps in the {_and(sorted(frame.joints))},"
+                                          f" but the studies we hold are of the "
+                                          f"{_and(elsewhere)} only", _sources(about),
+                           [f.id for f in about][:4])
         about = same_joint or about
     if frame.comparator == "placebo":
         controlled = [f for f in about if f.comparator and _PLACEBO.search(f.comparator)]
@@ -529,6 +540,10 @@ def _said(direction: str | None, frame: ClaimFrame | None = None) -> str:
                 "harm": "does harm"}.get(direction or "", "")
     return {"benefit": "a benefit", "no-difference": "no clear benefit",
             "harm": "harm"}.get(direction or "", direction or "")
+
+
+def _and(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
 def _sources(findings: list[Finding]) -> list[str]:
