@@ -50,6 +50,7 @@ class ClaimCues:
     approval_of_trial: re.Pattern[str] | None = None  # "an FDA-approved trial": not the product
     trivial_effect: re.Pattern[str] | None = None  # "too small to matter": no real benefit
     person_recommends: re.Pattern[str] | None = None  # "your doctor may recommend"
+    mechanism_talk: re.Pattern[str] | None = None  # "growth factors that promote healing"
     #: treatment -> (lay words it shares, the treatments those words may mean instead)
     shared_lay_terms: dict[str, tuple[re.Pattern[str], tuple[str, ...]]] = field(
         default_factory=dict)
@@ -90,6 +91,7 @@ def load_claim_cues(path: Path) -> ClaimCues:
             trivial_effect=_rx(data["trivial_effect"]) if data.get("trivial_effect") else None,
             person_recommends=_rx(data["person_recommends"]) if data.get("person_recommends")
             else None,
+            mechanism_talk=_rx(data["mechanism_talk"]) if data.get("mechanism_talk") else None,
             shared_lay_terms={str(k): (re.compile(str(v["words"]), re.I),
                                        tuple(str(t) for t in v["means"]))
                               for k, v in (data.get("shared_lay_terms") or {}).items()},
@@ -274,6 +276,9 @@ def _judge_one(frame: ClaimFrame, base: EvidenceBase, grade_certainty: dict[str,
         return Verdict(None, "")  # "generally safe": the absolute safety rules judge safety
     if frame.attributed:
         return Verdict(None, "")  # what a guideline or regulator said: judged as such
+    biology = (frame.outcome == "structure" and frame.strength != "absolute"
+               and cues.mechanism_talk is not None and bool(cues.mechanism_talk.search(frame.text))
+               and not frame.about_people and not frame.joints_named)
     outcomes = set(frame.finding_outcomes)
     about = [f for f in held if f.outcome in outcomes and f.treatments[:1] != [] and
              (f.treatments[0] in frame.treatments or frame.comparator in f.treatments)]
@@ -332,6 +337,9 @@ def _judge_one(frame: ClaimFrame, base: EvidenceBase, grade_certainty: dict[str,
         if timed:
             return timed
     v = _compare(frame, human, base, what, certainty)
+    if biology and v.verdict == "contradicted":
+        return Verdict(None, "")  # how it is meant to work, told as biology: trials do not
+        # contradict a mechanism, though they can show it is overstated
     if v.verdict is None and frame.strength == "absolute" and frame.direction in (
             "benefit", "harm"):
         words = ", ".join(f"'{w}'" for w in frame.absolute_words[:2])
