@@ -46,8 +46,12 @@ eval: $(VENV)/.test-installed
 	$(PY) eval/score_ask.py
 	$(PY) eval/score_ask.py eval/ask/holdout.yaml
 	$(PY) eval/score_ask.py eval/ask/holdout2.yaml
+	$(PY) eval/score_ask.py eval/ask/holdout3.yaml
+	$(PY) eval/score_ask.py eval/ask/holdout4.yaml
 	$(PY) eval/score_check.py
 	$(PY) eval/score_check.py --labels eval/check/labels-holdout.yaml
+	$(PY) eval/score_check.py --labels eval/check/labels-holdout2.yaml
+	$(PY) eval/score_check.py --labels eval/check/labels-holdout3.yaml
 
 lint: $(VENV)/.test-installed
 	$(VENV)/bin/ruff check src tests bench eval
