@@ -51,6 +51,8 @@ class ClaimCues:
     trivial_effect: re.Pattern[str] | None = None  # "too small to matter": no real benefit
     person_recommends: re.Pattern[str] | None = None  # "your doctor may recommend"
     mechanism_talk: re.Pattern[str] | None = None  # "growth factors that promote healing"
+    safer_than: re.Pattern[str] | None = None  # "fewer side effects than stem cells"
+    published: re.Pattern[str] | None = None  # "a study published in ... in 2017"
     #: treatment -> (lay words it shares, the treatments those words may mean instead)
     shared_lay_terms: dict[str, tuple[re.Pattern[str], tuple[str, ...]]] = field(
         default_factory=dict)
@@ -92,6 +94,8 @@ def load_claim_cues(path: Path) -> ClaimCues:
             person_recommends=_rx(data["person_recommends"]) if data.get("person_recommends")
             else None,
             mechanism_talk=_rx(data["mechanism_talk"]) if data.get("mechanism_talk") else None,
+            safer_than=_rx(data["safer_than"]) if data.get("safer_than") else None,
+            published=_rx(data["published"]) if data.get("published") else None,
             shared_lay_terms={str(k): (re.compile(str(v["words"]), re.I),
                                        tuple(str(t) for t in v["means"]))
                               for k, v in (data.get("shared_lay_terms") or {}).items()},
@@ -241,6 +245,8 @@ def _judge_one(frame: ClaimFrame, base: EvidenceBase, grade_certainty: dict[str,
     if not held:
         return Verdict("unsupported", f"nothing in the evidence base speaks to {what}")
     if frame.own_results or (frame.figures and (frame.named or frame.about_people)
+                             and not (frame.reports_study and cues.published is not None
+                                      and cues.published.search(frame.text))
                              and not _figure_held(frame, held)):
         figure = frame.figures[0] if frame.figures else "its own results"
         if frame.strength == "absolute":
@@ -266,6 +272,15 @@ def _judge_one(frame: ClaimFrame, base: EvidenceBase, grade_certainty: dict[str,
                                                              "quality-of-life")
     if frame.outcome in (None, "regulatory", "guideline") or frame.direction is None:
         return Verdict(None, "")
+    if frame.outcome == "safety" and frame.comparator and frame.comparator not in (
+            "placebo", "surgery") and cues.safer_than is not None and \
+            cues.safer_than.search(frame.text):
+        head = [f for f in held if frame.comparator in f.treatments
+                and f.outcome in ("safety", "contraindication") and len(f.treatments) > 1]
+        if not head:
+            return Verdict("unsupported", f"says {what} is safer than "
+                                          f"{label(frame.comparator)}, but no study we hold "
+                                          f"compared their harms", [], [])
     if frame.outcome == "safety" and frame.direction == "benefit" and \
             frame.strength != "absolute":
         harms = [f for f in held if f.outcome == "safety" and f.direction in ("harm", "uncertain")]
@@ -418,6 +433,10 @@ def _duration_verdict(frame: ClaimFrame, held: list[Finding], cues: ClaimCues,
     if low >= usual * (0.75 if open_ended else 1.0) and low > 0:
         return Verdict("overstated", f"claims relief lasting {_say_weeks(low)} or more, but "
                                      f"the studies we hold usually saw it last about "
+                                     f"{_say_weeks(usual)}", srcs, ids)
+    if high > usual * 1.5 and high >= longest and not frame.reports_study:
+        return Verdict("overstated", f"claims relief lasting up to {_say_weeks(high)}, but the "
+                                     f"studies we hold usually saw it last about "
                                      f"{_say_weeks(usual)}", srcs, ids)
     if high <= usual * 1.25:
         return Verdict("supported", f"agrees with findings held on {what}: relief lasts about "
