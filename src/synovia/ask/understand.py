@@ -23,6 +23,9 @@ _UNITS_IN_WEEKS = {"day": 1 / 7, "week": 1, "month": 4.345, "year": 52.18}
 _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
            "september", "october", "november", "december")
 # Follow-ups that lean on what came before ("and for the hip?", "what about that?").
+#: "those two", "both of them", "which of the two": the last two therapies asked about.
+_BOTH = re.compile(r"\b(those|these|the|both) (two|2)\b|\bboth (of them|options|treatments)\b|"
+                   r"\bwhich of (them|those|these)\b|\beither of (them|those)\b", re.I)
 _FOLLOW_UP = re.compile(
     r"^\s*(and|what about|how about|also|plus|same|that|it|this|those|ok|okay|so|but|then|"
     r"what if|and if|is that|is it|does it|do they|are they|would it|will it|can i|could i)\b"
@@ -114,6 +117,8 @@ class Understanding:
     mentions_oa: bool = False
     inherited: list[str] = field(default_factory=list)
     facets_asked: bool = False  # False when no facet cue matched and "efficacy" was assumed
+    #: every therapy asked about so far in the conversation, oldest first ("those two")
+    earlier: list[Subject] = field(default_factory=list)
 
     # -- views ----------------------------------------------------------------------------
     @property
@@ -144,7 +149,10 @@ class Understanding:
 
     def state(self) -> dict:
         """What a follow-up may inherit (stored with the conversation)."""
+        asked = [s for s in self.subjects if s.role == "asked"]
+        earlier = [s for s in self.earlier if not any(_same(s, a) for a in asked)] + asked
         return {"subjects": [s.__dict__ for s in self.subjects], "joints": self.joints,
+                "earlier": [s.__dict__ for s in earlier[-4:]],
                 "facets": self.facets, "jurisdiction": self.jurisdiction,
                 "situation": self.situation.as_dict(), "mentions_oa": self.mentions_oa}
 
@@ -458,9 +466,18 @@ def inherit(u: Understanding, previous: dict) -> Understanding:
     prev_subjects = [Subject(**s) for s in previous.get("subjects") or []
                      if isinstance(s, dict) and {"id", "name", "category"} <= set(s)]
     prev_asked = [s for s in prev_subjects if s.role == "asked"]
+    u.earlier = [Subject(**s) for s in previous.get("earlier") or []
+                 if isinstance(s, dict) and {"id", "name", "category"} <= set(s)]
+    both = u.earlier[-2:] if u.earlier else []
     prev_j = [j for j in previous.get("joints", []) if j]
     asked_now = [s for s in u.subjects if s.role == "asked"]
-    if not asked_now and prev_asked:
+    if not asked_now and len(both) == 2 and _BOTH.search(u.question):
+        # "so which of those two would you go for": the last two therapies asked about.
+        u.subjects = both + [s for s in u.subjects if s.role != "asked"]
+        u.inherited.append("treatments")
+        if "comparison" not in u.facets:
+            u.facets.insert(0, "comparison")
+    elif not asked_now and prev_asked:
         u.subjects = prev_asked + [s for s in u.subjects if s.role != "asked"]
         u.inherited.append("treatments")
     elif asked_now and "comparison" in u.facets and prev_asked:
