@@ -161,6 +161,8 @@ def frame_of(text: str, treatments: set[str], joints: set[str], cues: ClaimCues,
                 key = (gap > 60, rank if gap <= 60 else gap)
                 if best is None or key < best:
                     best, outcome, finding_outcomes = key, oid, findings
+    if direction is None and outcome == "progression":
+        direction = "benefit"  # "an alternative to knee replacement" claims a benefit
     absolute = [m.group(0) for p in cues.absolute for m in [p.search(text)]
                 if m and not _negated_at(text, m.start(), cues, 100)]
     hedged = any(p.search(text) for p in cues.hedged)
