@@ -254,6 +254,14 @@ class Judge:
             treatments = {first}
             comparators |= subject - {first}
         judged = {t for t in treatments if _judged_category(t, self.ctx)}
+        if not judged and any(p.search(claim.sentence.text) for oid, _f, pats in cues.outcomes
+                              if oid == "progression" for p in pats):
+            # "This relief may help postpone knee replacement": the surgery is what is put
+            # off; the subject is the paragraph's injection.
+            block = self.ctx.block_terms.get(claim.sentence.block, Terms()).treatments
+            judged = {t for t in (block or self.ctx.main_treatments)
+                      if _judged_category(t, self.ctx)}
+            comparators.add("surgery")
         if not judged:
             return False  # exercise, painkillers: guidelines speak to these, not our trials
         treatments = judged
