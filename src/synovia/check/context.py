@@ -39,8 +39,8 @@ class ArticleContext:
         shared = getattr(claim_cues, "shared_lay_terms", None) or {}
         if shared:
             named = {m.id for m in vocab.find(doc.text, fuzzy=False) if m.kind == "treatment"
-                     and not any(p.fullmatch(m.text) for p, _ in shared.values())}
-            for default, (_, meanings) in shared.items():
+                     and not any(p.fullmatch(m.text) for p, _, _ in shared.values())}
+            for default, (_, meanings, _) in shared.items():
                 # "the gel" in an article that names Arthrosamid is Arthrosamid, not HA.
                 chosen = next((t for t in meanings if t in named), default)
                 if chosen != default:
@@ -89,6 +89,9 @@ class ArticleContext:
                 if term is not None and term.category in ("procedure", "comparator"):
                     continue  # how an injection is given, or what it is compared with
                 shared = (self.claim_cues.shared_lay_terms if self.claim_cues else None) or {}
+                if m.id in shared and shared[m.id][0].fullmatch(m.text) and shared[m.id][2] \
+                        is not None and shared[m.id][2].search(text[max(0, m.start - 40):m.start]):
+                    continue  # "a topical anti-inflammatory gel" is no injection
                 if m.id in self._shared and shared[m.id][0].fullmatch(m.text):
                     terms.treatments.add(self._shared[m.id])
                     continue

@@ -53,9 +53,10 @@ class ClaimCues:
     mechanism_talk: re.Pattern[str] | None = None  # "growth factors that promote healing"
     safer_than: re.Pattern[str] | None = None  # "fewer side effects than stem cells"
     published: re.Pattern[str] | None = None  # "a study published in ... in 2017"
-    #: treatment -> (lay words it shares, the treatments those words may mean instead)
-    shared_lay_terms: dict[str, tuple[re.Pattern[str], tuple[str, ...]]] = field(
-        default_factory=dict)
+    #: treatment -> (lay words it shares, the treatments those words may mean instead,
+    #: words before it that make it no injection at all)
+    shared_lay_terms: dict[str, tuple[re.Pattern[str], tuple[str, ...],
+                                      re.Pattern[str] | None]] = field(default_factory=dict)
     safety_absolute: re.Pattern[str] | None = None  # "no side effects", "risk-free"
     serious_mention: re.Pattern[str] | None = None  # the sentence itself names serious harm
 
@@ -97,7 +98,8 @@ def load_claim_cues(path: Path) -> ClaimCues:
             safer_than=_rx(data["safer_than"]) if data.get("safer_than") else None,
             published=_rx(data["published"]) if data.get("published") else None,
             shared_lay_terms={str(k): (re.compile(str(v["words"]), re.I),
-                                       tuple(str(t) for t in v["means"]))
+                                       tuple(str(t) for t in v["means"]),
+                                       _rx(v["not_after"]) if v.get("not_after") else None)
                               for k, v in (data.get("shared_lay_terms") or {}).items()},
             certainty_levels={str(k): str(v) for k, v in
                               (data.get("certainty_levels") or {}).items()},
