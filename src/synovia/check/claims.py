@@ -562,7 +562,14 @@ class Judge:
                    or _body_of(s, self.ctx) & bodies]
         if not stances:
             return False
-        joints = claim.terms.joints or {None}
+        joints = set(claim.terms.joints) or {None}
+        if cues is not None and cues.joint_excluded is not None:
+            # "... for knee osteoarthritis, but not for hip": the hip is not said to be for.
+            for m in self.ctx.vocab.find(text, fuzzy=False):
+                if m.kind == "joint" and cues.joint_excluded.search(text[max(0, m.start - 20):
+                                                                       m.start]):
+                    joints.discard(m.id)
+            joints = joints or {None}
         # Each joint the sentence names is checked on its own: "for the hip as well as the
         # knee" is wrong when the hip stance differs.
         for joint in sorted(joints, key=lambda j: j or ""):

@@ -53,6 +53,8 @@ class ClaimCues:
     mechanism_talk: re.Pattern[str] | None = None  # "growth factors that promote healing"
     safer_than: re.Pattern[str] | None = None  # "fewer side effects than stem cells"
     published: re.Pattern[str] | None = None  # "a study published in ... in 2017"
+    not_absolute: re.Pattern[str] | None = None  # "stays in the knee permanently"
+    joint_excluded: re.Pattern[str] | None = None  # "but not for hip"
     #: treatment -> (lay words it shares, the treatments those words may mean instead,
     #: words before it that make it no injection at all)
     shared_lay_terms: dict[str, tuple[re.Pattern[str], tuple[str, ...],
@@ -97,6 +99,8 @@ def load_claim_cues(path: Path) -> ClaimCues:
             mechanism_talk=_rx(data["mechanism_talk"]) if data.get("mechanism_talk") else None,
             safer_than=_rx(data["safer_than"]) if data.get("safer_than") else None,
             published=_rx(data["published"]) if data.get("published") else None,
+            not_absolute=_rx(data["not_absolute"]) if data.get("not_absolute") else None,
+            joint_excluded=_rx(data["joint_excluded"]) if data.get("joint_excluded") else None,
             shared_lay_terms={str(k): (re.compile(str(v["words"]), re.I),
                                        tuple(str(t) for t in v["means"]),
                                        _rx(v["not_after"]) if v.get("not_after") else None)
@@ -165,8 +169,11 @@ def frame_of(text: str, treatments: set[str], joints: set[str], cues: ClaimCues,
                     best, outcome, finding_outcomes = key, oid, findings
     if direction is None and outcome == "progression":
         direction = "benefit"  # "an alternative to knee replacement" claims a benefit
+    described = [m.span() for m in cues.not_absolute.finditer(text)] if cues.not_absolute \
+        else []
     absolute = [m.group(0) for p in cues.absolute for m in [p.search(text)]
-                if m and not _negated_at(text, m.start(), cues, 100)]
+                if m and not _negated_at(text, m.start(), cues, 100)
+                and not any(a <= m.start() < b for a, b in described)]
     hedged = any(p.search(text) for p in cues.hedged)
     strength = "absolute" if absolute else "hedged" if hedged else "plain"
     comparator = next(iter(sorted(comparator_terms)), None)
