@@ -488,8 +488,10 @@ class Judge:
                                 f"unapproved is not unregulated. Evidence: {detail}")
                 claim.evidence = list(dict.fromkeys(ids))[:4]
                 return True
-        m = APPROVED_ASSERTED.search(text)
         cues = self.ctx.claim_cues
+        m = APPROVED_ASSERTED.search(text) or (
+            cues.approval_implied.search(text) if cues is not None and
+            cues.approval_implied is not None else None)
         of_trial = bool(m and cues is not None and cues.approval_of_trial is not None and (
             cues.approval_of_trial.search(text[max(0, m.start() - 40):m.end() + 30])))
         if m and not of_trial and not lex.negated(text, m.start(), 70) and not re.search(

@@ -54,6 +54,7 @@ class ClaimCues:
     safer_than: re.Pattern[str] | None = None  # "fewer side effects than stem cells"
     published: re.Pattern[str] | None = None  # "a study published in ... in 2017"
     not_absolute: re.Pattern[str] | None = None  # "stays in the knee permanently"
+    approval_implied: re.Pattern[str] | None = None  # "FDA-registered", "FDA compliant"
     joint_excluded: re.Pattern[str] | None = None  # "but not for hip"
     #: treatment -> (lay words it shares, the treatments those words may mean instead,
     #: words before it that make it no injection at all)
@@ -100,6 +101,8 @@ def load_claim_cues(path: Path) -> ClaimCues:
             safer_than=_rx(data["safer_than"]) if data.get("safer_than") else None,
             published=_rx(data["published"]) if data.get("published") else None,
             not_absolute=_rx(data["not_absolute"]) if data.get("not_absolute") else None,
+            approval_implied=_rx(data["approval_implied"]) if data.get("approval_implied")
+            else None,
             joint_excluded=_rx(data["joint_excluded"]) if data.get("joint_excluded") else None,
             shared_lay_terms={str(k): (re.compile(str(v["words"]), re.I),
                                        tuple(str(t) for t in v["means"]),
