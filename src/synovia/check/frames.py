@@ -68,6 +68,13 @@ def _rx(p: str) -> re.Pattern[str]:
     return re.compile(p, re.I)
 
 
+#: The single-pattern cues a lexicon may leave out (the rule that reads one is then off).
+_OPTIONAL = ("reports_study", "first_person", "short_duration", "open_ended", "long_duration",
+             "certainty_claim", "approval_of_trial", "trivial_effect", "person_recommends",
+             "mechanism_talk", "safer_than", "published", "not_absolute", "approval_implied",
+             "joint_excluded", "safety_absolute", "serious_mention")
+
+
 @lru_cache(maxsize=4)
 def load_claim_cues(path: Path) -> ClaimCues:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -85,35 +92,13 @@ def load_claim_cues(path: Path) -> ClaimCues:
             animal=_rx(data["animal"]), people=_rx(data["people"]),
             figure=_rx(data["figure"]), own_results=_rx(data["own_results"]),
             not_a_claim=tuple(_rx(p) for p in data.get("not_a_claim") or ()),
-            reports_study=_rx(data["reports_study"]) if data.get("reports_study") else None,
-            first_person=_rx(data["first_person"]) if data.get("first_person") else None,
-            short_duration=_rx(data["short_duration"]) if data.get("short_duration") else None,
-            open_ended=_rx(data["open_ended"]) if data.get("open_ended") else None,
-            long_duration=_rx(data["long_duration"]) if data.get("long_duration") else None,
-            certainty_claim=_rx(data["certainty_claim"]) if data.get("certainty_claim")
-            else None,
-            approval_of_trial=_rx(data["approval_of_trial"]) if data.get("approval_of_trial")
-            else None,
-            trivial_effect=_rx(data["trivial_effect"]) if data.get("trivial_effect") else None,
-            person_recommends=_rx(data["person_recommends"]) if data.get("person_recommends")
-            else None,
-            mechanism_talk=_rx(data["mechanism_talk"]) if data.get("mechanism_talk") else None,
-            safer_than=_rx(data["safer_than"]) if data.get("safer_than") else None,
-            published=_rx(data["published"]) if data.get("published") else None,
-            not_absolute=_rx(data["not_absolute"]) if data.get("not_absolute") else None,
-            approval_implied=_rx(data["approval_implied"]) if data.get("approval_implied")
-            else None,
-            joint_excluded=_rx(data["joint_excluded"]) if data.get("joint_excluded") else None,
-            shared_lay_terms={str(k): (re.compile(str(v["words"]), re.I),
+            shared_lay_terms={str(k): (_rx(str(v["words"])),
                                        tuple(str(t) for t in v["means"]),
                                        _rx(v["not_after"]) if v.get("not_after") else None)
                               for k, v in (data.get("shared_lay_terms") or {}).items()},
             certainty_levels={str(k): str(v) for k, v in
                               (data.get("certainty_levels") or {}).items()},
-            safety_absolute=_rx(data["safety_absolute"]) if data.get("safety_absolute")
-            else None,
-            serious_mention=_rx(data["serious_mention"]) if data.get("serious_mention")
-            else None)
+            **{k: _rx(data[k]) for k in _OPTIONAL if data.get(k)})
     except (KeyError, TypeError, re.error) as exc:
         raise ValueError(f"{path}: malformed claim cues: {exc}") from None
 

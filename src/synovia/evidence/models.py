@@ -230,22 +230,21 @@ class EvidenceBase(BaseModel):
     def findings_about(self, treatment: str) -> list[Finding]:
         """Findings that name `treatment` (indexed once per evidence base)."""
         if self._by_treatment is None:
-            index: dict[str, list[Finding]] = {}
-            for f in self.findings.values():
-                for t in f.treatments:
-                    index.setdefault(t, []).append(f)
-            self._by_treatment = index
+            self._by_treatment = self._index(lambda f: f.treatments)
         return self._by_treatment.get(treatment, [])
 
     def findings_with_context(self, context: str) -> list[Finding]:
         """Findings tagged with a situation (diabetes, blood thinners ...), indexed once."""
         if self._by_context is None:
-            index: dict[str, list[Finding]] = {}
-            for f in self.findings.values():
-                for c in f.context:
-                    index.setdefault(c, []).append(f)
-            self._by_context = index
+            self._by_context = self._index(lambda f: f.context)
         return self._by_context.get(context, [])
+
+    def _index(self, keys_of) -> dict[str, list[Finding]]:
+        index: dict[str, list[Finding]] = {}
+        for f in self.findings.values():
+            for key in keys_of(f):
+                index.setdefault(key, []).append(f)
+        return index
 
     def counts(self) -> dict[str, int]:
         return {name: len(getattr(self, name)) for name in RECORD_TYPES}
