@@ -46,8 +46,8 @@ FACET_WORDS = {
     "candidacy": r"\b(age|older|younger|severe|advanced|mild|early|grade|stage|bone[- ]on[- ]bone|"
                  r"who|worse|milder|moderate|do better|did better|responders?|benefit\w* most|"
                  r"weight|bmi)\b",
-    "comparison": r"\b(compared|head-to-head|than|versus|vs|directly|about as well|strongest|"
-                  r"no study|difference|between|equally|similar|same)\b",
+    "comparison": r"\b(compared|head-to-head|than|beat|best|versus|vs|directly|about as well|"
+                  r"strongest|no study|difference|between|equally|similar|same)\b",
     "efficacy": r"\b(help\w*|ease\w*|benefit\w*|better|no clear|little or no|unclear|studies|"
                 r"trials?|evidence|improv\w*|work\w*)\b",
     "mechanism": r"\b(work\w*|signal\w*|inflamm\w*|cells?|lubric\w*|cartilage|growth factors?)\b",

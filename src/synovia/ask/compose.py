@@ -210,11 +210,16 @@ def _verdict_sources(g: Grade, ctx: Context) -> list[str]:
     return list(dict.fromkeys(ids))
 
 
-def _pick_text(p: Pick, ctx: Context, joint: str | None) -> str:
+def _pick_text(p: Pick, ctx: Context, joint: str | None, topic: str = "") -> str:
+    """A finding in our words; one borrowed from another joint says so, and says that only
+    this topic is missing for the joint asked (other evidence on it may be held)."""
     body = ctx.text(p.finding) + cite(p.finding.source)
     if p.borrowed and joint:
+        facet = next((f for f in reversed(ctx.lexicon.facets)
+                       if p.finding.outcome in f.outcomes), None)
         return ctx.say("borrowed", what=ctx.t(p.finding.treatments[0]) if p.finding.treatments
-                       else "this", joint=ctx.j(joint),
+                       else "this", joint=ctx.j(joint), topic=topic or (
+                           facet.label if facet else "this question"),
                        others=ctx.joints_label(p.borrowed)) + " " + body
     return body
 
@@ -295,8 +300,14 @@ def _facet_parts(fid: str, u: Understanding, grades: list[Grade], ctx: Context,
             lines = [ctx.text(r) + cite(r.source) for r in recs]
             lines += [_pick_text(p, ctx, None)
                       for p in ctx.pick.regulatory_findings(t, u.jurisdiction)]
+            place = ctx.lexicon.wording.get("jurisdictions", {}).get(u.jurisdiction or "")
+            if not lines and place:
+                # Another country's rules are never passed off as the one asked about.
+                elsewhere = [ctx.text(r) + cite(r.source) for r in ctx.pick.regulatory(t, None)]
+                if elsewhere:
+                    lines = [ctx.say("reg_elsewhere", what=ctx.t(t), place=place)
+                             + " " + elsewhere[0]] + elsewhere[1:3]
             if not lines:
-                place = ctx.lexicon.wording.get("jurisdictions", {}).get(u.jurisdiction or "")
                 lines = [ctx.say("reg_none", what=ctx.t(t),
                                  jurisdiction=f" in {place}" if place else "")]
             short.append(Part(lines[0], must=i == 0))
@@ -331,8 +342,9 @@ def _facet_parts(fid: str, u: Understanding, grades: list[Grade], ctx: Context,
             # Say plainly what we do not hold on the facet's main question, then what we do.
             short.append(Part(none, must=i == 0))
         if picks:
-            short.append(Part(_pick_text(picks[0], ctx, g.joint), must=i == 0))
-            detail += [_pick_text(p, ctx, g.joint) for p in picks]
+            topic = facet.label if facet else ""
+            short.append(Part(_pick_text(picks[0], ctx, g.joint, topic), must=i == 0))
+            detail += [_pick_text(p, ctx, g.joint, topic) for p in picks]
     return short, list(dict.fromkeys(detail))
 
 
@@ -349,7 +361,8 @@ def _comparison(u: Understanding, grades: list[Grade], ctx: Context
         for b in treatments[i + 1:]:
             picks = ctx.pick.head_to_head(a, b, joint) or ctx.pick.head_to_head(b, a, joint)
             if picks:
-                lines = [_pick_text(p, ctx, joint) for p in picks]
+                lines = [_pick_text(p, ctx, joint, ctx.lexicon.facet("comparison").label)
+                         for p in picks]
                 short.append(Part(lines[0], must=not short))
                 detail += lines
             else:
@@ -357,13 +370,16 @@ def _comparison(u: Understanding, grades: list[Grade], ctx: Context
     detail += said_none
     short += [Part(s) for s in said_none[:2]]
     levels = ["very-low", "low", "moderate", "high"]
-    benefit = [g for g in grades if g.direction in ("benefit", "comparable")
-               and g.best_human_evidence != "none"]
+    # Evidence of benefit means better than placebo or no treatment: "about as good as"
+    # another injection is not, and an option the guidelines advise against without any
+    # guideline for it is never named as the strongest.
+    benefit = [g for g in grades if g.direction == "benefit"
+               and g.best_human_evidence != "none" and not (g.against and not g.for_)]
     if len(grades) > 1:
         if benefit:
-            best = max(benefit, key=lambda g: (levels.index(g.certainty),
-                                               g.direction == "benefit"))
-            line = ctx.say("strongest", what=ctx.t(best.treatment), certainty=best.certainty)
+            best = max(benefit, key=lambda g: (levels.index(g.certainty), len(g.for_)))
+            key = "strongest" if levels.index(best.certainty) >= 2 else "strongest_weak"
+            line = ctx.say(key, what=ctx.t(best.treatment), certainty=best.certainty)
             short.append(Part(line + cite(*_verdict_sources(best, ctx)[:1]), must=True))
             detail.append(line + cite(*_verdict_sources(best, ctx)[:1]))
         else:
@@ -451,7 +467,9 @@ def compose(u: Understanding, ctx: Context, conversation_id: str | None) -> Answ
             short, detail = _facet_parts(fid, u, grades, ctx, limit=3)
             if i > 0:
                 for s in short:
-                    s.must = s.must and fid not in ("efficacy", "comparison") and i < 3
+                    # The comparison's synthesis stays when two or more options were named.
+                    s.must = s.must and i < 3 and (fid != "efficacy") and (
+                        fid != "comparison" or len(set(u.treatments)) > 1)
             routine += short
             facet_detail[fid] = detail
             if i == 0:
@@ -549,7 +567,7 @@ def _sections(u: Understanding, grades: list[Grade], facet_detail: dict[str, lis
         if reg:
             out.append(("regulatory", lex.title("regulatory"), _bullets(reg)))
     if "safety" not in u.facets:
-        lines = [_pick_text(p, ctx, g.joint) for g in grades
+        lines = [_pick_text(p, ctx, g.joint, ctx.lexicon.facet("safety").label) for g in grades
                  for p in ctx.pick.about(g.treatment, ("safety",), g.joint, limit=2)]
         if lex.urgent_plain:
             advice = lex.urgent_plain if ctx.patient else lex.urgent_clinician

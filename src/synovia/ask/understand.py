@@ -225,6 +225,12 @@ def understand(question: str, vocab: Vocabulary, lexicon: Lexicon) -> Understand
         for s in u.subjects:
             if s.role == "asked" and s.category in ("core", "medicine"):
                 s.role = "context"
+    if cues.which_injection and cues.which_injection.search(question) and not any(
+            s.role == "asked" and s.category in ANSWERED for s in u.subjects):
+        # "My surgeon wants me to lose weight first: which injection could bridge me?"
+        for s in u.subjects:
+            if s.role == "asked" and s.category in ("core", "medicine"):
+                s.role = "context"
     for joint, rx in cues.joint_implied.items():
         if rx.search(question) and joint not in u.joints:
             u.joints.append(joint)
@@ -240,7 +246,9 @@ def understand(question: str, vocab: Vocabulary, lexicon: Lexicon) -> Understand
                                and lexicon.scope_harm_cue.search(question))  # "cause AVN?"
                       and not (r.id in lexicon.scope_unless_joint and u.joints)]
     _situation(question, u, cues)
-    if (u.situation.conditions or u.situation.medicines) and "interaction" not in u.facets:
+    safety_bound = [c for c in u.situation.conditions + u.situation.medicines
+                    if (t := vocab.term("context", c)) is not None and t.category == "safety"]
+    if safety_bound and "interaction" not in u.facets:
         # Their medicine or condition leads when nothing more specific was asked.
         u.facets.insert(1 if u.facets_asked else 0, "interaction")
     if "interaction" in u.facets and "safety" not in u.facets:
@@ -289,15 +297,30 @@ def _names_an_injection(text: str) -> bool:
     return bool(re.search(r"\b(injections?|shots?|jabs?|inject\w*)\b", text, re.I))
 
 
+def _asked_part(text: str, last_if_none: bool = False) -> str:
+    """The sentences that end in a question mark, when some do and some do not: "stem cells
+    are 3x the price. is there good evidence they are better?" asks about evidence, and
+    the price is background. With `last_if_none`, a text without any question mark is
+    taken to ask in its last sentence."""
+    sentences = [x for x in re.findall(r"[^.?!]*[.?!]+|[^.?!]+$", text) if x.strip()]
+    asked = [x for x in sentences if x.rstrip().endswith("?")]
+    if not asked and last_if_none and len(sentences) > 1:
+        return sentences[-1]
+    return " ".join(asked) if asked and len(asked) < len(sentences) else ""
+
+
 def _facets(text: str, lexicon: Lexicon, n_subjects: int) -> list[str]:
     found = []
     weak = []
+    asked = _asked_part(text)
     for facet in lexicon.facets:
         if facet.internal:
             continue
         at = facet.first_at(text)
         if at is not None:
-            found.append((at, facet.id))
+            # Facets named in the question itself come before those only in the background.
+            in_question = not asked or facet.first_at(asked) is not None
+            found.append(((not in_question, at), facet.id))
         elif facet.weakly_asked(text):
             weak.append(facet.id)
     order = [fid for _, fid in sorted(found, key=lambda x: x[0])] + weak
@@ -319,6 +342,17 @@ def _facets(text: str, lexicon: Lexicon, n_subjects: int) -> list[str]:
 
 
 def _jurisdiction(text: str, cues) -> str | None:
+    """The place asked about: one named in the question itself wins over one in the
+    background ("a clinic in Tijuana says ... is it illegal in America")."""
+    asked = _asked_part(text, last_if_none=True)
+    if asked and asked != text:
+        place = _first_place(asked, cues)
+        if place:
+            return place
+    return _first_place(text, cues)
+
+
+def _first_place(text: str, cues) -> str | None:
     for table in (cues.jurisdiction, cues.jurisdiction_weak):
         hits = [(m.start(), code) for code, rx in table.items() for m in [rx.search(text)] if m]
         if hits:

@@ -526,12 +526,22 @@ def _compare(frame: ClaimFrame, findings: list[Finding], base: EvidenceBase, wha
                                      f"for {what} (evidence is {certainty} certainty)", srcs, ids)
     if (frame.strength == "plain" and claim_dir == "benefit" and not frame.reports_study
             and frame.named and GENERIC_CLAIM.search(frame.text)
-            and certainty in ("low", "very-low") and not animal_claim):
+            and certainty in ("low", "very-low") and not animal_claim
+            and not _guideline_backed(base, frame)):
         return Verdict("overstated", f"states a benefit of {what} as fact, but the evidence is "
                                      f"{certainty} certainty", srcs, ids)
     mixed = " (other studies disagree)" if oppose else ""
     return Verdict("supported", f"agrees with findings held on {what}: "
                                 f"{_said(agree[0].direction)}{mixed}", srcs, ids)
+
+
+def _guideline_backed(base: EvidenceBase, frame: ClaimFrame) -> bool:
+    """Most guidelines we hold recommend it (for this joint, when one is named): a plain
+    statement of benefit says no more than they do, whatever the trials' certainty."""
+    recs = [r for r in base.recommendations.values() if r.treatment in frame.treatments
+            and (not frame.joints or r.joint is None or r.joint in frame.joints)]
+    votes = [r.direction for r in recs]
+    return votes.count("for") > 2 * votes.count("against")
 
 
 def _agrees(claim: str | None, finding: str) -> bool:

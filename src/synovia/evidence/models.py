@@ -172,6 +172,9 @@ class Finding(Record):
     direction: Direction
     effect: Effect | None = None
     certainty: Certainty | None = None
+    #: People behind this finding when fewer than the source's total: a review of 2,396
+    #: people in which only 226 had this treatment. Grading uses it for imprecision.
+    n_participants: int | None = Field(default=None, ge=0)
     plain: str
     clinician: str
 

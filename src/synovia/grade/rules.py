@@ -1,8 +1,10 @@
 """GRADE-style grading of the body of evidence for one (treatment, joint) pair.
 
-Start from the best human study design (systematic reviews and trials start high, cohorts and
-case series low; a review's own GRADE rating wins when it gives one), then rate down for small
-size, inconsistency, indirectness (another joint, or animals only) and unverified records.
+Start from the best human study design among placebo- or sham-controlled comparisons (a
+review's own GRADE rating wins when it gives one; otherwise randomised trials start high,
+reviews without a rating moderate, cohorts and case series low), then rate down for too few
+people, a single study, inconsistency, indirectness (another joint; only head-to-head trials)
+and unverified records. A body whose studies give no clear answer is never above low.
 The checker and the answers both call `grade_option()`: one truth."""
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ LEVELS = ["very-low", "low", "moderate", "high"]
 DESIGN_RANK = {"systematic-review": 4, "rct": 3, "cohort": 2, "case-series": 1}
 EFFICACY = {"pain", "function", "structure"}
 SMALL_N = 100
+ENOUGH_N = 400  # GRADE's optimal-information-size rule of thumb
 WEAK_TAGS = {"memory", "unverified"}
 
 
@@ -94,6 +97,15 @@ def _active_comparator(f: Finding) -> bool:
     return bool(f.comparator) and not _INACTIVE.search(f.comparator or "")
 
 
+_UNCONTROLLED = re.compile(r"baseline|no control|uncontrolled|before treatment", re.I)
+
+
+def _controlled(f: Finding) -> bool:
+    """Compared with placebo, sham, usual care or no treatment (or a review's pooled result):
+    not a head-to-head trial and not a before-and-after series."""
+    return not _active_comparator(f) and not _UNCONTROLLED.search(f.comparator or "")
+
+
 def _joint_match(joints: list[str], joint: str | None) -> bool:
     return joint is None or not joints or joint in joints
 
@@ -151,6 +163,12 @@ def grade_option(base: EvidenceBase, treatment: str, joint: str | None,
     return g
 
 
+def _size(f: Finding, base: EvidenceBase) -> int | None:
+    """People behind a finding: its own count when the record gives one (a review where few
+    had this treatment), else its source's."""
+    return f.n_participants or base.sources[f.source].n_participants
+
+
 def _rate(g: Grade, base: EvidenceBase) -> None:
     body = g.efficacy
     if not body:
@@ -162,39 +180,33 @@ def _rate(g: Grade, base: EvidenceBase) -> None:
             g.reasons.append("no human studies in the evidence base")
         g.direction = "uncertain"
         return
-    sources = {f.source: base.sources[f.source] for f in body}
+    # Certainty that a treatment works rests on comparisons with placebo, sham or no
+    # treatment; head-to-head trials and before-and-after series only count when there are
+    # none (head-to-head bodies are then rated down below).
+    pool = [f for f in body if _controlled(f)] or body
+    sources = {f.source: base.sources[f.source] for f in pool}
     best_rank = max(_design(s) for s in sources.values())
     best = [s for s in sources.values() if _design(s) == best_rank]
     best.sort(key=lambda s: (-(s.n_participants or 0), -s.year))
     g.best_source = best[0]
     g.best_human_evidence = best[0].kind
     best_ids = {s.id for s in best}
-    best_findings = [f for f in body if f.source in best_ids]
+    best_findings = [f for f in pool if f.source in best_ids]
 
     graded = [f.certainty for f in best_findings if f.certainty]
     if graded:
-        # A review's own GRADE rating is the starting point; take the most cautious.
+        # A review's own GRADE rating already weighs bias, imprecision and inconsistency;
+        # take the most cautious and only rate down for what it cannot know (our joint).
         level = min(LEVELS.index(c) for c in graded)
         g.reasons.append(f"starts at {LEVELS[level]}: the review's own GRADE rating")
     else:
-        level = 3 if best_rank >= 3 else 1
-        g.reasons.append(
-            f"starts at {LEVELS[level]}: best human evidence is "
-            f"{'randomised' if best_rank >= 3 else 'observational'} ({best[0].kind})")
-
-    largest = max((s.n_participants or 0) for s in best)
-    if largest and largest < SMALL_N:
-        level -= 1
-        g.reasons.append(f"rated down for small size: the largest study has {largest} people")
-    elif not largest and best_rank < 4:
-        level -= 1
-        g.reasons.append("rated down: study size not reported")
-
-    directions = {f.direction for f in best_findings
-                  if f.direction in ("benefit", "no-difference", "harm")}
-    if "benefit" in directions and ({"no-difference", "harm"} & directions):
-        level -= 1
-        g.reasons.append("rated down for inconsistency: studies disagree")
+        level = _start(best_rank, best[0], g)
+        level -= _imprecision(best_findings, best, base, g)
+        directions = {f.direction for f in best_findings
+                      if f.direction in ("benefit", "no-difference", "harm")}
+        if "benefit" in directions and ({"no-difference", "harm"} & directions):
+            level -= 1
+            g.reasons.append("rated down for inconsistency: studies disagree")
     if not g.direct:
         level -= 1
         g.reasons.append(f"rated down for indirectness: evidence comes from other joints, "
@@ -240,3 +252,44 @@ def _rate(g: Grade, base: EvidenceBase) -> None:
         g.direction == "no-difference" and bool(g.for_))
     if g.conflict:
         g.reasons.append("trials and guidelines point different ways")
+    if g.direction in ("uncertain", "mixed") and LEVELS.index(g.certainty) > 1:
+        g.certainty = "low"
+        g.reasons.append("capped at low: the studies do not give a clear answer either way")
+
+
+def _start(best_rank: int, best: Source, g: Grade) -> int:
+    """Where the body starts before rating down (GRADE: randomised high, observational low).
+
+    A review that gives no GRADE rating of its own starts one step lower: we cannot see the
+    risk of bias in the trials it pools, and in this field most are small and unblinded."""
+    if best_rank >= 4:
+        g.reasons.append("starts at moderate: a systematic review without its own GRADE "
+                         "rating (the risk of bias of the trials it pools is not known to us)")
+        return 2
+    if best_rank == 3:
+        g.reasons.append("starts at high: best human evidence is a randomised trial")
+        return 3
+    g.reasons.append(f"starts at low: best human evidence is observational ({best.kind})")
+    return 1
+
+
+def _imprecision(findings: list[Finding], best: list[Source], base: EvidenceBase,
+                 g: Grade) -> int:
+    """Steps down for too few people (GRADE's rule of thumb: about 400 for a continuous
+    outcome) and for a single study, whose consistency cannot be judged."""
+    sizes = [n for n in (_size(f, base) for f in findings) if n]
+    steps = 0
+    if not sizes:
+        steps += 1
+        g.reasons.append("rated down for imprecision: study size not reported")
+    elif max(sizes) < SMALL_N:
+        steps += 2
+        g.reasons.append(f"rated down twice for imprecision: at most {max(sizes)} people")
+    elif max(sizes) < ENOUGH_N:
+        steps += 1
+        g.reasons.append(f"rated down for imprecision: at most {max(sizes)} people "
+                         f"(fewer than {ENOUGH_N})")
+    if len(best) == 1 and (best[0].n_studies or 1) <= 1:
+        steps += 1
+        g.reasons.append("rated down: a single study, so consistency cannot be judged")
+    return steps

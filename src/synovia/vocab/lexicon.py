@@ -126,6 +126,9 @@ class ContextCues:
     named_by_giver: re.Pattern[str] | None = None
     not_joint: re.Pattern[str] | None = None
     usual_injection_means: tuple[str, ...] = ()
+    #: "which injection could help while I lose weight": the injections are the subject, and
+    #: core care or medicines named beside them are the person's situation.
+    which_injection: re.Pattern[str] | None = None
     numbers: dict[str, int] = field(default_factory=dict)
     guided_injection_means: tuple[str, ...] = ()
     unknown_cue: re.Pattern[str] | None = None
@@ -304,6 +307,8 @@ def _context(data: dict, where: Path) -> ContextCues:
     if data.get("usual_injection"):
         c.usual_injection = _compile(data["usual_injection"], where, "usual_injection")[0]
     c.usual_injection_means = tuple(data.get("usual_injection_means") or ())
+    if data.get("which_injection"):
+        c.which_injection = _compile(data["which_injection"], where, "which_injection")[0]
     c.numbers = {str(k): int(v) for k, v in (data.get("numbers") or {}).items()}
     means = data.get("guided_injection_means") or ()
     c.guided_injection_means = tuple([means] if isinstance(means, str) else means)
