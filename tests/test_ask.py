@@ -213,3 +213,33 @@ def test_understood_lists_facets_context_and_therapies_not_held(asker):
     assert "corticosteroid" in a.understood.treatments
     assert any("turmeric" in n.lower() for n in a.understood.not_held) or "turmeric" in \
         a.understood.treatments
+
+
+def test_a_place_whose_rules_we_do_not_hold_is_named_not_swapped(asker):
+    a = asker.ask("Are stem cell injections legal in Australia? A clinic in Sydney offers them",
+                  "patient", "dev-place-au")
+    assert a.understood.jurisdiction == "AU"
+    assert "Australia" in a.summary and "cannot say whether it is legal there" in a.summary
+    us = asker.ask("a clinic in Tijuana says the cells are not allowed in the US. is it actually "
+                   "illegal to get them in america", "patient", "dev-place-us")
+    assert us.understood.jurisdiction == "US"
+
+
+def test_comparison_never_names_an_unproven_option_as_strongest(asker):
+    a = asker.ask("BMAC vs Arthrosamid for my knee, which has better evidence behind it?",
+                  "patient", "dev-strongest")
+    assert "strongest evidence of benefit is for" not in a.summary
+    assert "None of these has strong evidence" in a.summary
+
+
+def test_nerve_conditions_sharing_a_joint_are_out_of_scope(asker):
+    a = asker.ask("can a steroid injection help my carpal tunnel? hands go numb at night",
+                  "patient", "dev-carpal")
+    assert a.options == [] and "carpal tunnel" in a.summary
+
+
+def test_which_injection_while_losing_weight_asks_about_injections(asker):
+    a = asker.ask("my BMI is 42 and the surgeon won't replace my knee till I lose weight. which "
+                  "injection could bridge me while I try?", "patient", "dev-bridge")
+    assert "weight-management" not in a.understood.treatments
+    assert {"corticosteroid", "hyaluronic-acid"} <= {o.treatment for o in a.options}
