@@ -175,6 +175,10 @@ class Finding(Record):
     #: People behind this finding when fewer than the source's total: a review of 2,396
     #: people in which only 226 had this treatment. Grading uses it for imprecision.
     n_participants: int | None = Field(default=None, ge=0)
+    #: False when the authors judged a statistically clear benefit too small to matter to
+    #: patients (below the minimal clinically important difference): it then weighs as "no
+    #: real difference" when the evidence is summed up.
+    clinically_important: bool | None = None
     plain: str
     clinician: str
 

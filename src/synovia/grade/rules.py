@@ -221,7 +221,9 @@ def _rate(g: Grade, base: EvidenceBase) -> None:
     controlled = [f for f in best_findings if not _active_comparator(f)]
     by_source: dict[str, list[str]] = {}
     for f in controlled:
-        by_source.setdefault(f.source, []).append(f.direction)
+        # A benefit the authors judged too small to matter weighs as no real difference.
+        trivial = f.direction == "benefit" and f.clinically_important is False
+        by_source.setdefault(f.source, []).append("no-difference" if trivial else f.direction)
     if not controlled:
         # Only head-to-head trials against another active treatment: "about as good as".
         per_comparator: dict[str, set[str]] = {}
@@ -245,9 +247,7 @@ def _rate(g: Grade, base: EvidenceBase) -> None:
         n = directions_of.count("no-difference") + directions_of.count("harm")
         votes.append("benefit" if b > n else "no-difference" if n > b else
                      "mixed" if b else "uncertain")
-    benefit, none_ = votes.count("benefit"), votes.count("no-difference")
-    g.direction = ("mixed" if (benefit and none_) or "mixed" in votes else
-                   "benefit" if benefit else "no-difference" if none_ else "uncertain")
+    g.direction = _balance(votes)
     g.conflict = (g.direction in ("benefit", "mixed") and bool(g.against)) or (
         g.direction == "no-difference" and bool(g.for_))
     if g.conflict:
@@ -255,6 +255,20 @@ def _rate(g: Grade, base: EvidenceBase) -> None:
     if g.direction in ("uncertain", "mixed") and LEVELS.index(g.certainty) > 1:
         g.certainty = "low"
         g.reasons.append("capped at low: the studies do not give a clear answer either way")
+
+
+def _balance(votes: list[str]) -> str:
+    """Sum the sources' votes (a source split within itself counts half each way). One side
+    wins when it has at least twice the other's weight; otherwise the studies disagree."""
+    benefit = votes.count("benefit") + votes.count("mixed") / 2
+    none_ = votes.count("no-difference") + votes.count("mixed") / 2
+    if not benefit and not none_:
+        return "uncertain"
+    if benefit >= 2 * none_:
+        return "benefit"
+    if none_ >= 2 * benefit:
+        return "no-difference"
+    return "mixed"
 
 
 def _start(best_rank: int, best: Source, g: Grade) -> int:
