@@ -120,17 +120,17 @@ def test_knee_steroid_is_graded_as_its_best_review_grades_it(shipped):
 
 
 def test_a_benefit_too_small_to_matter_weighs_as_no_real_difference():
-    base = _base([_source("a", "systematic-review", 9000, 60),
-                  _source("b", "systematic-review", 8000, 50),
-                  _source("c", "systematic-review", 7000, 40)],
-                 [_finding("fa", "a", "no-difference"), _finding("fb", "b", "no-difference"),
-                  _finding("fc", "c", "benefit")])
-    assert grade_option(base, "prp", "knee").direction == "no-difference"
-    base.findings["fa"] = _finding("fa", "a", "benefit")
-    assert grade_option(base, "prp", "knee").direction == "mixed"
-    base.findings["fa"] = _finding("fa", "a", "benefit").model_copy(
-        update={"clinically_important": False})
-    assert grade_option(base, "prp", "knee").direction == "no-difference"
+    sources = [_source("a", "systematic-review", 9000, 60),
+               _source("b", "systematic-review", 8000, 50),
+               _source("c", "systematic-review", 7000, 40)]
+    others = [_finding("fb", "b", "no-difference"), _finding("fc", "c", "benefit")]
+    one_against = _base(sources, [_finding("fa", "a", "no-difference")] + others)
+    split = _base(sources, [_finding("fa", "a", "benefit")] + others)
+    trivial = _base(sources, [_finding("fa", "a", "benefit").model_copy(
+        update={"clinically_important": False})] + others)
+    assert grade_option(one_against, "prp", "knee").direction == "no-difference"
+    assert grade_option(split, "prp", "knee").direction == "mixed"
+    assert grade_option(trivial, "prp", "knee").direction == "no-difference"
 
 
 def test_knee_hyaluronic_acid_reads_as_little_or_no_real_benefit(shipped):
