@@ -121,16 +121,19 @@ def test_knee_steroid_is_graded_as_its_best_review_grades_it(shipped):
 
 def test_a_benefit_too_small_to_matter_weighs_as_no_real_difference():
     sources = [_source("a", "systematic-review", 9000, 60),
-               _source("b", "systematic-review", 8000, 50),
-               _source("c", "systematic-review", 7000, 40)]
-    others = [_finding("fb", "b", "no-difference"), _finding("fc", "c", "benefit")]
-    one_against = _base(sources, [_finding("fa", "a", "no-difference")] + others)
-    split = _base(sources, [_finding("fa", "a", "benefit")] + others)
+               _source("b", "systematic-review", 8000, 50)]
+    split = _base(sources, [_finding("fa", "a", "benefit"), _finding("fb", "b", "no-difference")])
     trivial = _base(sources, [_finding("fa", "a", "benefit").model_copy(
-        update={"clinically_important": False})] + others)
-    assert grade_option(one_against, "prp", "knee").direction == "no-difference"
+        update={"clinically_important": False}), _finding("fb", "b", "no-difference")])
     assert grade_option(split, "prp", "knee").direction == "mixed"
     assert grade_option(trivial, "prp", "knee").direction == "no-difference"
+
+
+def test_one_side_wins_with_twice_the_weight():
+    sources = [_source(x, "systematic-review", 9000, 60) for x in "abc"]
+    base = _base(sources, [_finding("fa", "a", "benefit"), _finding("fb", "b", "benefit"),
+                           _finding("fc", "c", "no-difference")])
+    assert grade_option(base, "prp", "knee").direction == "benefit"
 
 
 def test_knee_hyaluronic_acid_reads_as_little_or_no_real_benefit(shipped):
