@@ -243,3 +243,28 @@ def test_which_injection_while_losing_weight_asks_about_injections(asker):
                   "injection could bridge me while I try?", "patient", "dev-bridge")
     assert "weight-management" not in a.understood.treatments
     assert {"corticosteroid", "hyaluronic-acid"} <= {o.treatment for o in a.options}
+
+
+RED_FLAG_CASES = [
+    # (question, the flag expected, or None when nothing is happening now)
+    ("quick one about PRP for my knee, sorry if this rambles, ive had a crushing pain in my "
+     "chest for 20 min going down my left arm. is prp worth it", "heart-attack"),
+    ("Mum is due her hip steroid on thursday. this morning her face dropped on one side and "
+     "her speech is slurred. should we postpone", "stroke"),
+    ("had a shoulder jab on tuesday, today she's burning up and the shoulder is puffy and red",
+     "joint-infection"),
+    ("on aspirin after a heart attack in the summer, can i have PRP in my shoulder", None),
+    ("had a stroke in 2019, fully recovered. can I have a knee steroid injection", None),
+    ("I can't lift my arm above my head with this shoulder arthritis, would a jab help", None),
+    ("if I got chest pain after the injection what should I do", None),
+]
+
+
+@pytest.mark.parametrize("question,flag", RED_FLAG_CASES, ids=[c[1] or c[0][:30]
+                                                               for c in RED_FLAG_CASES])
+def test_red_flags_read_what_is_happening_now(asker, question, flag):
+    a = asker.ask(question, "patient", None)
+    assert a.safety.urgent is (flag is not None)
+    if flag:
+        assert flag in a.safety.red_flags
+        assert "999" in a.summary or "111" in a.summary

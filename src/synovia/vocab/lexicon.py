@@ -62,16 +62,22 @@ class NotNow:
     negation: re.Pattern[str] | None = None  # just before the symptom: "no", "not"
     before: tuple[re.Pattern[str], ...] = ()  # earlier in its sentence: "if", "what if"
     clause: tuple[re.Pattern[str], ...] = ()  # anywhere in its sentence: "years ago"
+    #: A report of what is happening after the cue: "sorry if this rambles, I've had a
+    #: crushing pain in my chest" is not hypothetical.
+    resets: re.Pattern[str] | None = None
 
     def discounts(self, text: str, start: int, end: int) -> bool:
-        if self.negation is not None and self.negation.search(text[max(0, start - 12):start]):
+        if self.negation is not None and self.negation.search(text[max(0, start - 24):start]):
             return True
         left = max((text.rfind(c, 0, start) for c in ".?!;\n"), default=-1) + 1
         rights = [i for c in ".?!;\n" if (i := text.find(c, end)) >= 0]
         sentence = text[left:min(rights) if rights else len(text)]
         lead = text[max(left, start - 80):end]  # up to the symptom, in its own sentence
-        return any(p.search(lead) for p in self.before) or \
+        return any(self._holds(m, lead) for p in self.before for m in p.finditer(lead)) or \
             any(p.search(sentence) for p in self.clause)
+
+    def _holds(self, cue: re.Match[str], lead: str) -> bool:
+        return self.resets is None or not self.resets.search(lead, cue.end())
 
 
 @dataclass(frozen=True)
@@ -349,7 +355,9 @@ def load_lexicon(folder: Path) -> Lexicon:
                         "not_now")
     lex.not_now = NotNow(negation[0] if negation else None,
                          tuple(_compile(not_now.get("before"), where, "not_now")),
-                         tuple(_compile(not_now.get("clause"), where, "not_now")))
+                         tuple(_compile(not_now.get("clause"), where, "not_now")),
+                         _compile([not_now["resets"]], where, "not_now")[0]
+                         if not_now.get("resets") else None)
     advice = flags.get("urgent_advice") or {}
     lex.urgent_plain = " ".join(str(advice.get("plain", "")).split())
     lex.urgent_clinician = " ".join(str(advice.get("clinician", lex.urgent_plain)).split())
