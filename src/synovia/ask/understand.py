@@ -244,7 +244,8 @@ def understand(question: str, vocab: Vocabulary, lexicon: Lexicon) -> Understand
                       and not (r.id in lexicon.scope_harms and u.treatments
                                and "safety" in u.facets and lexicon.scope_harm_cue is not None
                                and lexicon.scope_harm_cue.search(question))  # "cause AVN?"
-                      and not (r.id in lexicon.scope_unless_joint and u.joints)]
+                      and not (r.id in lexicon.scope_unless_joint and u.joints)
+                      and not (u.joints and _as_reason(question, r, lexicon))]
     _situation(question, u, cues)
     safety_bound = [c for c in u.situation.conditions + u.situation.medicines
                     if (t := vocab.term("context", c)) is not None and t.category == "safety"]
@@ -295,6 +296,13 @@ _COMPARE = re.compile(r"\b(vs\.?|versus|compar\w*|better than|worse than|instead
 
 def _names_an_injection(text: str) -> bool:
     return bool(re.search(r"\b(injections?|shots?|jabs?|inject\w*)\b", text, re.I))
+
+
+def _as_reason(text: str, rule, lexicon: Lexicon) -> bool:
+    """The condition is why they take a medicine ("on prednisolone for polymyalgia")."""
+    m = rule.search(text)
+    cue = lexicon.scope_reason_cue
+    return bool(m and cue and cue.search(text[max(0, m.start() - 60):m.start()]))
 
 
 def _asked_part(text: str, last_if_none: bool = False) -> str:
@@ -398,6 +406,8 @@ def _unknown_therapies(text: str, matches, cues, frames: bool = True) -> list[st
             words.pop()
         if not words or any(w in cues.not_a_therapy for w in words) or len(words) > 4:
             return
+        if trim_stop and any(len(w) > 4 and w.endswith(cues.framed_not_endings) for w in words):
+            return  # "does being on ...", "how would squirting those ...": a verb, not a name
         name = " ".join(words)
         at = low.find(name, start)
         if at >= 0 and any(a < at + len(name) and at < b for a, b in taken):

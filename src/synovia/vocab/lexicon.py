@@ -141,6 +141,7 @@ class ContextCues:
     unknown_frames: list[re.Pattern[str]] = field(default_factory=list)
     unknown_stop_at: re.Pattern[str] | None = None
     not_a_therapy: frozenset[str] = frozenset()
+    framed_not_endings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -176,6 +177,9 @@ class Lexicon:
     scope_harm_cue: re.Pattern[str] | None = None  # ... said to be caused by it
     scope_always: frozenset[str] = frozenset()  # out of scope even with arthritis named
     scope_unless_joint: frozenset[str] = frozenset()  # in scope when a joint is named
+    #: Just before a condition: it is why the person takes a medicine ("prednisolone for
+    #: polymyalgia"), their situation, not what they ask about.
+    scope_reason_cue: re.Pattern[str] | None = None
     help_plain: str = ""
     help_url: str | None = None
     facets: list[Facet] = field(default_factory=list)
@@ -325,6 +329,7 @@ def _context(data: dict, where: Path) -> ContextCues:
     if unknown.get("stop_at"):
         c.unknown_stop_at = _compile(unknown["stop_at"], where, "unknown_therapy.stop_at")[0]
     c.not_a_therapy = frozenset(str(w).lower() for w in unknown.get("not_a_therapy") or [])
+    c.framed_not_endings = tuple(str(e) for e in unknown.get("framed_not_endings") or ())
     return c
 
 
@@ -370,6 +375,9 @@ def load_lexicon(folder: Path) -> Lexicon:
     lex.scope_harm_cue = cue[0] if cue else None
     lex.scope_always = frozenset(str(h) for h in scope.get("always") or ())
     lex.scope_unless_joint = frozenset(str(h) for h in scope.get("unless_joint") or ())
+    reason = _compile([scope["reason_cue"]] if scope.get("reason_cue") else [],
+                      folder / "scope.yaml", "reason_cue")
+    lex.scope_reason_cue = reason[0] if reason else None
     unknown = (lex.scope_harms | lex.scope_always | lex.scope_unless_joint) - {
         r.id for r in lex.scope}
     if unknown:
