@@ -244,9 +244,18 @@ def _option_row(g: Grade, ctx: Context, jurisdiction: str | None) -> Option:
         if best.n_participants:
             parts.append(f"{best.n_participants:,} people")
         size = ", ".join(parts)
-    effect = next((p.finding for p in ctx.pick.about(g.treatment, EFFICACY, g.joint, limit=8,
+    # The effect shown beside a design and size comes from that same study when it reports
+    # one; another study's effect is labelled with its own source, never passed off as it.
+    with_effect = [p.finding for p in ctx.pick.about(g.treatment, EFFICACY, g.joint, limit=8,
                                                      first_only=True)
-                   if p.finding.effect and p.finding.effect.value is not None), None)
+                   if p.finding.effect and p.finding.effect.value is not None]
+    effect = next((f for f in with_effect if best and f.source == best.id),
+                  with_effect[0] if with_effect else None)
+    effect_text = effect.effect.describe() if effect else "no pooled effect reported"
+    if effect and best and effect.source != best.id:
+        other = ctx.base.sources.get(effect.source)
+        if other:
+            effect_text += f" ({other.who} {other.year})" if other.who else f" ({other.year})"
     design = ctx.design(g.best_human_evidence)
     if best:
         design += f" ({best.who} {best.year})" if best.who else f" ({best.year})"
@@ -258,7 +267,7 @@ def _option_row(g: Grade, ctx: Context, jurisdiction: str | None) -> Option:
         treatment_label=ctx.vocab.label("treatment", g.treatment, ctx.audience),
         joint=g.joint, certainty=g.certainty, best_human_evidence=g.best_human_evidence,
         design=design, size=size or "not reported",
-        effect=effect.effect.describe() if effect else "no pooled effect reported",
+        effect=effect_text,
         guideline_stance=[s.as_dict() for s in g.stances],
         regulatory=regulatory_line(g, ctx, jurisdiction), verdict=verdict(g, ctx),
         reasons=list(g.reasons),
