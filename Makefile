@@ -48,6 +48,7 @@ eval: $(VENV)/.test-installed
 	$(PY) eval/score_ask.py eval/ask/holdout2.yaml
 	$(PY) eval/score_ask.py eval/ask/holdout3.yaml
 	$(PY) eval/score_ask.py eval/ask/holdout4.yaml
+	$(PY) eval/score_ask.py eval/ask/holdout5.yaml
 	$(PY) eval/score_check.py
 	$(PY) eval/score_check.py --labels eval/check/labels-holdout.yaml
 	$(PY) eval/score_check.py --labels eval/check/labels-holdout2.yaml

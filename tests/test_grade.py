@@ -139,3 +139,14 @@ def test_one_side_wins_with_twice_the_weight():
 def test_knee_hyaluronic_acid_reads_as_little_or_no_real_benefit(shipped):
     g = grade_option(shipped, "hyaluronic-acid", "knee", audience="patient")
     assert g.direction == "no-difference", g.reasons
+
+
+def test_a_sham_controlled_trial_that_disagrees_rates_the_review_down():
+    review = _source("r", "systematic-review", 900, 13)
+    agree = _base([review], [_finding("f", "r", "benefit", comparator="mixed control treatments")])
+    dissent = _base([review, _source("t", "rct", 64)],
+                    [_finding("f", "r", "benefit", comparator="mixed control treatments"),
+                     _finding("g", "t", "no-difference", comparator="sham procedure")])
+    assert grade_option(agree, "prp", "knee").certainty == "moderate"
+    g = grade_option(dissent, "prp", "knee")
+    assert g.certainty == "low" and any("sham" in r for r in g.reasons)

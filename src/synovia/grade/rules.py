@@ -207,6 +207,10 @@ def _rate(g: Grade, base: EvidenceBase) -> None:
         if "benefit" in directions and ({"no-difference", "harm"} & directions):
             level -= 1
             g.reasons.append("rated down for inconsistency: studies disagree")
+        elif _blinded_dissent(pool, best_ids, directions, base):
+            level -= 1
+            g.reasons.append("rated down for inconsistency: a sham- or placebo-controlled "
+                             "trial found otherwise")
     if not g.direct:
         level -= 1
         g.reasons.append(f"rated down for indirectness: evidence comes from other joints, "
@@ -255,6 +259,21 @@ def _rate(g: Grade, base: EvidenceBase) -> None:
     if g.direction in ("uncertain", "mixed") and LEVELS.index(g.certainty) > 1:
         g.certainty = "low"
         g.reasons.append("capped at low: the studies do not give a clear answer either way")
+
+
+_BLINDED = re.compile(r"sham|placebo|saline", re.I)
+
+
+def _blinded_dissent(pool: list[Finding], best_ids: set[str], directions: set[str],
+                     base: EvidenceBase) -> bool:
+    """A sham- or placebo-controlled trial of at least 50 people, outside the best evidence,
+    that points the other way: reviews pooling unblinded trials can miss what it shows."""
+    if directions != {"benefit"}:
+        return False
+    return any(f.source not in best_ids and f.direction in ("no-difference", "harm")
+               and base.sources[f.source].kind == "rct"
+               and (base.sources[f.source].n_participants or 0) >= 50
+               and _BLINDED.search(f.comparator or "") for f in pool)
 
 
 def _balance(votes: list[str]) -> str:
