@@ -257,6 +257,10 @@ RED_FLAG_CASES = [
     ("had a stroke in 2019, fully recovered. can I have a knee steroid injection", None),
     ("I can't lift my arm above my head with this shoulder arthritis, would a jab help", None),
     ("if I got chest pain after the injection what should I do", None),
+    ("is it normal to be in agony after PRP? 2 days later the knee is the most painful its "
+     "ever been and i cant bend it", "severe-reaction-after-injection"),
+    ("I'm in agony with my hip while I wait for the replacement, can I have a steroid "
+     "injection to get me through", None),
 ]
 
 
