@@ -272,3 +272,11 @@ def test_red_flags_read_what_is_happening_now(asker, question, flag):
     if flag:
         assert flag in a.safety.red_flags
         assert "999" in a.summary or "111" in a.summary
+
+
+def test_osteoarthritis_named_as_ones_own_keeps_the_question_in_scope(asker):
+    own = asker.ask("I have rheumatoid arthritis as well as OA and I take methotrexate. does that "
+                    "change whether I can have a steroid jab in my OA knee?", "patient", None)
+    friend = asker.ask("I have rheumatoid arthritis in both knees. Can I have hyaluronic acid "
+                       "injections like my friend who has osteoarthritis?", "patient", None)
+    assert own.options and not friend.options

@@ -18,6 +18,18 @@ _OA = re.compile(
 _NOT_OA = re.compile(r"\b(rheumatoid|psoriatic|septic|reactive|juvenile)\s+arthritis\b|"
                      r"\b(no|not|without|never had|isn't|free of)\s+(any\s+)?(signs? of\s+)?"
                      r"(arthritis|oa|osteoarthritis)\b", re.I)
+# Osteoarthritis named outright: it stays the subject even beside another condition ("I have
+# rheumatoid arthritis as well as OA").
+_OA_NAMED = re.compile(r"(?<!no )(?<!not )\b(osteo-?arthritis|osteoarthrosis|oa)\b", re.I)
+_SOMEONE_ELSE = re.compile(r"\b(who has|who had|friend|neighbou?r|colleague|someone with)\b", re.I)
+
+
+def _own_oa(text: str) -> bool:
+    """Osteoarthritis named as the person's own, not a friend's ("like my friend who has OA")."""
+    return any(not _SOMEONE_ELSE.search(text[max(0, m.start() - 30):m.start()])
+               for m in _OA_NAMED.finditer(text))
+
+
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 _UNITS_IN_WEEKS = {"day": 1 / 7, "week": 1, "month": 4.345, "year": 52.18}
 _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
@@ -234,7 +246,8 @@ def understand(question: str, vocab: Vocabulary, lexicon: Lexicon) -> Understand
     for joint, rx in cues.joint_implied.items():
         if rx.search(question) and joint not in u.joints:
             u.joints.append(joint)
-    u.mentions_oa = bool(_OA.search(question)) and not _NOT_OA.search(question)
+    u.mentions_oa = _own_oa(question) or (
+        bool(_OA.search(question)) and not _NOT_OA.search(question))
     u.facets = _facets(question, lexicon, len(u.treatments) + len(u.unknown))
     u.facets_asked = any(f.first_at(question) is not None for f in lexicon.facets
                          if not f.internal)
