@@ -36,8 +36,8 @@ FACET_WORDS = {
             r"\bprivate\w*|\bfree\b|\bfund\w*|\bcommission\w*|\bcovered\b|\bcover\b)",
     "regulatory": r"\b(approv\w*|licen[cs]\w*|regulat\w*|FDA|MHRA|EMA|CE[- ]mark\w*|UKCA|legal\w*|"
                   r"allowed|authori[sz]\w*|clearance|cleared|HTA|Human Tissue|not approved)\b",
-    "safety": r"\b(risks?|side effects?|infection\w*|harms?|safe\w*|flare\w*|complications?|"
-              r"adverse|swelling|pain|damage|serious|problems?|cause\w*|fluid|effusion|"
+    "safety": r"\b(risks?|side effects?|infection\w*|septic|flush\w*|harms?|safe\w*|flare\w*|"
+              r"complications?|adverse|swelling|pain|damage|serious|problems?|cause\w*|fluid|effusion|"
               r"bleed\w*|bruis\w*|rare\w*|common|\d+ in \d+|\d+%|sick|ill|infect\w*|allerg\w*|"
               r"should not|avoid\w*|not for)\b",
     "surgery-timing": r"\b(operation|surgery|replacement|arthroplasty|surgeon|PJI|TKA|THA|TKR)\b",

@@ -280,3 +280,72 @@ def test_osteoarthritis_named_as_ones_own_keeps_the_question_in_scope(asker):
     friend = asker.ask("I have rheumatoid arthritis in both knees. Can I have hyaluronic acid "
                        "injections like my friend who has osteoarthritis?", "patient", None)
     assert own.options and not friend.options
+
+
+# -- narrower questions within a facet (data/lexicon/facets.yaml `aspects`) ----------------
+@pytest.mark.parametrize("question, wanted, unwanted", [
+    # "how many a year" is answered by a limit, not by a trial's schedule
+    ("how many steroid injections can I have in my knee per year? my GP says 3 max",
+     r"\b(a year|apart)\b", r"every 3 months for 2 years"),
+    ("is there a maximum number of cortisone shots I can have in my hip in a year",
+     r"\b(a year|apart)\b", None),
+    # an infection rate asked for: none measured for PRP, so say so, then the general rate
+    ("what's the actual chance of getting an infection from a PRP knee injection, in numbers",
+     r"no infection rate measured for PRP.*\d+ in [\d,]+", None),
+    # Medicare is a payer, not a therapy; its rule is the answer
+    ("will medicare cover gel shots for my knee? I live in Texas", r"Medicare",
+     r"hold no evidence on medicare"),
+    # on the day: the blood is taken first; honest where nothing is held
+    ("having PRP in my knee next week, do they take blood from me first and can I drive after",
+     r"own blood is taken.*(no checked advice on driving)", None),
+    # side effects asked: common ones, not the rare joint-damage series first
+    ("what are the side effects of a steroid injection in the shoulder",
+     r"flush\w*", r"^Doctors have described four kinds"),
+])
+def test_the_narrower_question_is_answered_first(asker, question, wanted, unwanted):
+    a = asker.ask(question, "patient", None, save=False)
+    assert re.search(wanted, a.summary, re.I | re.S), a.summary
+    if unwanted:
+        assert not re.search(unwanted, a.summary, re.I), a.summary
+
+
+def test_a_harm_question_leads_with_controlled_evidence_before_a_single_series(asker):
+    a = asker.ask("can a steroid jab in the hip make the joint collapse? a friend needed a new "
+                  "hip months later", "patient", None, save=False)
+    trials = a.summary.find("controlled trials")
+    series = a.summary.find("1 in 5")
+    assert trials >= 0 and (series < 0 or trials < series), a.summary
+
+
+def test_situation_evidence_on_one_option_is_not_passed_off_for_another(asker):
+    a = asker.ask("type 2 diabetic here. would PRP push my sugars up like a steroid injection "
+                  "does?", "patient", None, save=False)
+    assert re.search(r"no evidence on PRP[^.]*specific to diabetes", a.summary), a.summary
+    assert re.search(r"blood sugar", a.summary), a.summary
+
+
+def test_blood_thinner_advice_on_joint_injections_applies_to_gel_shots(asker):
+    a = asker.ask("I take apixaban. can I still have a hyaluronic acid injection in my knee?",
+                  "patient", None, save=False)
+    assert "blood thinners do not rule out" in a.summary, a.summary
+
+
+def test_safety_answers_close_with_the_warning_signs_when_there_is_room(asker):
+    a = asker.ask("is PRP safe?", "patient", None, save=False)
+    assert re.search(r"red, hot and swollen", a.summary), a.summary
+    # and a non-injection treatment never gets the injection warning
+    b = asker.ask("are glucosamine tablets safe for my knees?", "patient", None, save=False)
+    assert "after a joint shot" not in b.summary, b.summary
+
+
+def test_how_long_will_i_be_there_is_not_how_long_it_lasts(asker):
+    a = asker.ask("having a steroid injection in my knee tomorrow, how long will I be there?",
+                  "patient", None, save=False)
+    assert "duration" not in a.understood.facets and "procedure" in a.understood.facets
+
+
+def test_a_keyhole_clean_out_is_arthroscopy(asker):
+    a = asker.ask("my surgeon suggests a keyhole clean out of my knee instead of injections, "
+                  "good idea?", "patient", None, save=False)
+    assert a.understood.treatments == ["arthroscopy"], a.understood.treatments
+    assert re.search(r"against", a.summary), a.summary

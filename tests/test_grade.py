@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from synovia.evidence import EvidenceBase, Finding, Recommendation, Source
+from synovia.evidence import EvidenceBase, Finding, Population, Recommendation, Source
 from synovia.evidence.validate import read_evidence
 from synovia.grade.rules import grade_option
 from tests.conftest import DATA
@@ -150,3 +150,19 @@ def test_a_sham_controlled_trial_that_disagrees_rates_the_review_down():
     assert grade_option(agree, "prp", "knee").certainty == "moderate"
     g = grade_option(dissent, "prp", "knee")
     assert g.certainty == "low" and any("sham" in r for r in g.reasons)
+
+
+def test_trials_that_also_took_people_without_arthritis_are_rated_down():
+    shoulder_pain = Population(joints=["knee"], oa_only=False)
+    mixed = _source("a", "rct", 600).model_copy(update={"population": shoulder_pain})
+    mixed_b = _source("b", "rct", 500).model_copy(update={"population": shoulder_pain})
+    findings = [_finding("fa", "a", "benefit"), _finding("fb", "b", "benefit")]
+    assert grade_option(_base([mixed, mixed_b], findings), "prp", "knee").certainty == "moderate"
+    # one arthritis-only trial in the body is direct evidence: no rating down
+    pure = _source("b", "rct", 500)
+    assert grade_option(_base([mixed, pure], findings), "prp", "knee").certainty == "high"
+
+
+def test_shoulder_hyaluronic_acid_is_not_moderate_from_one_mixed_pain_trial(shipped):
+    g = grade_option(shipped, "hyaluronic-acid", "shoulder", audience="patient")
+    assert g.certainty in ("low", "very-low"), g.reasons

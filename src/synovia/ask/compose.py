@@ -13,13 +13,13 @@ from dataclasses import dataclass, field
 
 from synovia.ask.answer import Answer, Option, Reference, Safety, Section, Understood
 from synovia.ask.select import Pick, Selector
-from synovia.ask.understand import ANSWERED, Understanding
+from synovia.ask.understand import ANSWERED, Understanding, asked_part
 from synovia.evidence import EvidenceBase, PathwayStep, Source
 from synovia.grade import Grade, grade_option, other_joints, plain_verdict, visible
 from synovia.text.citations import cite, number_citations, strip_citations
 from synovia.text.readability import fk_grade
 from synovia.vocab import Vocabulary
-from synovia.vocab.lexicon import Lexicon
+from synovia.vocab.lexicon import Aspect, Lexicon
 
 MAX_OPTIONS = 8
 SUMMARY_WORDS = 60
@@ -281,6 +281,7 @@ class Part:
 
     text: str
     must: bool = False
+    closing: bool = False  # said last, after everything asked, when there is room
 
 
 def _facet_parts(fid: str, u: Understanding, grades: list[Grade], ctx: Context,
@@ -341,20 +342,96 @@ def _facet_parts(fid: str, u: Understanding, grades: list[Grade], ctx: Context,
     if fid == "interaction" and (u.situation.conditions or u.situation.medicines):
         return short, detail  # the person's own conditions: answered from their situation
     outcomes = facet.outcomes_for(u.question) if facet else ()
+    aspects = _aspects(facet, u.question) if facet else []
+    topic = facet.label if facet else ""
     for i, g in enumerate(grades):
+        answered = False
+        if aspects:
+            parts, lines = _aspect_parts(aspects, g, outcomes, u, ctx, topic, lead=i == 0)
+            short += parts
+            detail += lines
+            answered = bool(parts)
         picks = ctx.pick.about(g.treatment, outcomes, g.joint, limit=limit,
-                               jurisdiction=u.jurisdiction)
+                               jurisdiction=u.jurisdiction,
+                               aspect=aspects[0] if aspects else None)
         first = [p for p in picks if p.finding.outcome == outcomes[0]] if outcomes else picks
         none = facet.none.format(what=ctx.t(g.treatment), where=ctx.where(g.joint),
                                  context="", jurisdiction="") if facet and facet.none else ""
-        if not first and none:
+        if not first and none and not answered:
             # Say plainly what we do not hold on the facet's main question, then what we do.
             short.append(Part(none, must=i == 0))
         if picks:
-            topic = facet.label if facet else ""
-            short.append(Part(_pick_text(picks[0], ctx, g.joint, topic), must=i == 0))
+            short.append(Part(_pick_text(picks[0], ctx, g.joint, topic),
+                              must=i == 0 and not answered))
             detail += [_pick_text(p, ctx, g.joint, topic) for p in picks]
+    if facet and ctx.patient and facet.closing:
+        short += [Part(line, must=True, closing=True)
+                  for line in _closing(facet.closing, grades, ctx)]
     return short, list(dict.fromkeys(detail))
+
+
+def _aspects(facet, question: str) -> list[Aspect]:
+    """Narrower questions within `facet`: those in the sentences that ask first, then the
+    rest of the text ("... make the arthritis worse over time, is that true")."""
+    asked = facet.aspects_asked(asked_part(question) or question)
+    return asked + [a for a in facet.aspects_asked(question) if a not in asked]
+
+
+def _aspect_parts(aspects: list[Aspect], g: Grade, outcomes: tuple[str, ...], u: Understanding,
+                  ctx: Context, topic: str, lead: bool) -> tuple[list[Part], list[str]]:
+    """The narrower questions asked ("how many a year", "is it on the NHS", "can I drive"),
+    each answered by a finding that says so, or by an honest "we hold no ..." followed by
+    what is held on joint injections in general where that answers it."""
+    short: list[Part] = []
+    detail: list[str] = []
+    used: set[str] = set()
+    said: set[str] = set()  # what the chosen findings are about ("flushing", "infection")
+    for k, a in enumerate(aspects[:3]):
+        must = lead and k < 2
+        picks = ctx.pick.about(g.treatment, outcomes, g.joint, limit=6,
+                               jurisdiction=u.jurisdiction, aspect=a)
+        hits = []
+        for p in picks:
+            text = ctx.pick.says(p.finding)
+            about = a.topics(text)
+            # A second finding on the same thing ("flushing" twice) says nothing new.
+            if p.finding.id in used or not a.answered_by(text) or (about <= said and hits):
+                continue
+            hits.append(p)
+            said |= about
+        if hits:
+            used.update(p.finding.id for p in hits[:a.take])
+            short += [Part(_pick_text(p, ctx, g.joint, topic), must=must) for p in hits[:a.take]]
+            detail += [_pick_text(p, ctx, g.joint, topic) for p in hits]
+            continue
+        line = a.none.format(what=ctx.t(g.treatment), where=ctx.where(g.joint)) if a.none \
+            else ""
+        general = ctx.pick.general(outcomes, a, u.jurisdiction) if a.general else []
+        if general:
+            line = " ".join(x for x in (line, ctx.say("in_general"),
+                                        _pick_text(general[0], ctx, None)) if x)
+        if line:
+            short.append(Part(line, must=must))
+            detail.append(line)
+    return short, detail
+
+
+def _closing(ids: tuple[str, ...], grades: list[Grade], ctx: Context) -> list[str]:
+    """Lines every patient answer on a facet ends with (what to watch for after an injection),
+    when the record is held and is about a kind of treatment asked about."""
+    def kind(t: str) -> str | None:
+        term = ctx.vocab.term("treatment", t)
+        return term.category if term else None
+
+    kinds = {kind(g.treatment) for g in grades}
+    lines = []
+    for fid in ids:
+        f = ctx.base.findings.get(fid)
+        if f is None or not ctx.shown(f):
+            continue
+        if not f.treatments or any(kind(t) in kinds for t in f.treatments):
+            lines.append(ctx.text(f) + cite(f.source))
+    return lines
 
 
 def _comparison(u: Understanding, grades: list[Grade], ctx: Context
@@ -413,7 +490,17 @@ def _context_parts(u: Understanding, grades: list[Grade], ctx: Context
                                                                    joint, 1)]
         if picks:
             lines = [_pick_text(p, ctx, joint) for p in picks]
-            short.append(Part(lines[0], must=ctx.high_stakes(cid) or "candidacy" in u.facets))
+            parts = [Part(lines[0], must=ctx.high_stakes(cid) or "candidacy" in u.facets)]
+            # Evidence on one option in this situation says nothing about another: steroid
+            # raising blood sugar does not tell a person with diabetes what PRP does.
+            missing = [t for t in treatments if len(treatments) > 1 and ctx.high_stakes(cid)
+                       and not ctx.pick.for_context(cid, [t], joint, limit=1)]
+            if missing:
+                line = ctx.say("no_context", what=_and([ctx.t(t) for t in missing]),
+                               context=ctx.context_label(cid))
+                parts.insert(0 if treatments[0] in missing else 1, Part(line, must=True))
+                detail.append(line)
+            short += parts
             detail += lines
         elif treatments and (ctx.high_stakes(cid) or "candidacy" in u.facets):
             line = ctx.say("no_context", what=_and([ctx.t(t) for t in treatments]),
@@ -485,6 +572,7 @@ def compose(u: Understanding, ctx: Context, conversation_id: str | None) -> Answ
                 ctx_short, ctx_detail = _context_parts(u, grades, ctx)
                 routine += ctx_short
                 facet_detail["context"] = ctx_detail
+        routine = [r for r in routine if not r.closing] + [r for r in routine if r.closing]
         if not routine or ("efficacy" not in u.facets and "comparison" not in u.facets):
             # Never an empty short answer; and what the evidence says of the option itself
             # follows whatever specific thing was asked.

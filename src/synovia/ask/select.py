@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from synovia.evidence import EvidenceBase, Finding, RegulatoryStatus
 from synovia.grade import visible
+from synovia.vocab.lexicon import Aspect
 
 DESIGN_ORDER = {"systematic-review": 0, "rct": 1, "guideline": 2, "cohort": 3,
                 "regulatory": 4, "case-series": 5, "narrative-review": 6, "other": 7,
@@ -41,29 +42,48 @@ class Selector:
                                              if visible(f, self.audience)]
         return found
 
-    def _key(self, f: Finding, joint: str | None) -> tuple:
+    def says(self, f: Finding) -> str:
+        """What this audience reads of a finding: an aspect is answered only if it shows."""
+        return f.clinician if self.audience == "clinician" else f.plain
+
+    def _key(self, f: Finding, joint: str | None, aspect: Aspect | None = None) -> tuple:
         src = self.base.sources.get(f.source)
         where = 0 if joint is None or joint in f.joints else (1 if not f.joints else 2)
-        return (where, self.ranks.get(f.id, 999), DESIGN_ORDER.get(src.kind if src else "", 9),
+        # What the finding says outranks whether it names the joint: "no more than 3 a year"
+        # (any joint) answers "how many a year in my knee" better than a knee trial's schedule.
+        fit = -aspect.fit(self.says(f)) if aspect else 0
+        return (where == 2, fit, where, self.ranks.get(f.id, 999),
+                DESIGN_ORDER.get(src.kind if src else "", 9),
                 f.effect is None, -(src.year if src else 0), f.id)
 
     def about(self, treatment: str, outcomes: tuple[str, ...] | set[str],
               joint: str | None, limit: int = 3, first_only: bool = False,
-              jurisdiction: str | None = None) -> list[Pick]:
+              jurisdiction: str | None = None, aspect: Aspect | None = None) -> list[Pick]:
         """Visible findings on `treatment` with one of `outcomes`, best first.
 
         With `first_only`, only findings where `treatment` is the one the direction speaks
         for (not the comparator of a head-to-head study). With a `jurisdiction`, findings
-        bound to another place (an NHS fact for a US question) are left out."""
+        bound to another place (an NHS fact for a US question) are left out. With an
+        `aspect`, findings that answer it come first."""
         pool = [f for f in self.shown(treatment)
                 if f.outcome in outcomes
                 and (not first_only or f.treatments[:1] == [treatment])
                 and (jurisdiction is None or f.jurisdiction in (None, jurisdiction))]
-        return self._joint_honest(pool, joint, limit)
+        return self._joint_honest(pool, joint, limit, aspect=aspect)
+
+    def general(self, outcomes: tuple[str, ...], aspect: Aspect,
+                jurisdiction: str | None = None) -> list[Pick]:
+        """Findings on joint injections in general (no treatment named) that answer `aspect`:
+        an infection rate across all joint needle procedures when none is held for PRP."""
+        pool = [f for f in self.base.findings.values()
+                if not f.treatments and f.outcome in outcomes and visible(f, self.audience)
+                and (jurisdiction is None or f.jurisdiction in (None, jurisdiction))
+                and aspect.answered_by(self.says(f))]
+        return self._joint_honest(pool, None, 1, aspect=aspect)
 
     def _joint_honest(self, pool: list[Finding], joint: str | None, limit: int,
-                      borrow: bool = True) -> list[Pick]:
-        key = lambda f: self._key(f, joint)  # noqa: E731 - one sort key, two uses
+                      borrow: bool = True, aspect: Aspect | None = None) -> list[Pick]:
+        key = lambda f: self._key(f, joint, aspect)  # noqa: E731 - one sort key, two uses
         if joint is None:
             return [Pick(f) for f in heapq.nsmallest(limit, pool, key=key)]
         own = [f for f in pool if joint in f.joints or not f.joints]

@@ -318,7 +318,7 @@ def _as_reason(text: str, rule, lexicon: Lexicon) -> bool:
     return bool(m and cue and cue.search(text[max(0, m.start() - 60):m.start()]))
 
 
-def _asked_part(text: str, last_if_none: bool = False) -> str:
+def asked_part(text: str, last_if_none: bool = False) -> str:
     """The sentences that end in a question mark, when some do and some do not: "stem cells
     are 3x the price. is there good evidence they are better?" asks about evidence, and
     the price is background. With `last_if_none`, a text without any question mark is
@@ -333,7 +333,7 @@ def _asked_part(text: str, last_if_none: bool = False) -> str:
 def _facets(text: str, lexicon: Lexicon, n_subjects: int) -> list[str]:
     found = []
     weak = []
-    asked = _asked_part(text)
+    asked = asked_part(text)
     for facet in lexicon.facets:
         if facet.internal:
             continue
@@ -365,7 +365,7 @@ def _facets(text: str, lexicon: Lexicon, n_subjects: int) -> list[str]:
 def _jurisdiction(text: str, cues) -> str | None:
     """The place asked about: one named in the question itself wins over one in the
     background ("a clinic in Tijuana says ... is it illegal in America")."""
-    asked = _asked_part(text, last_if_none=True)
+    asked = asked_part(text, last_if_none=True)
     if asked and asked != text:
         place = _first_place(asked, cues)
         if place:

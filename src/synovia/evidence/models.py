@@ -63,6 +63,9 @@ class Population(BaseModel):
     joints: list[str] = Field(default_factory=list)
     oa_grades: str | None = None
     species: Species = "human"
+    #: False when the study also took people without osteoarthritis (a shoulder-pain trial
+    #: with rotator cuff tears): its result speaks only indirectly to arthritis.
+    oa_only: bool = True
 
 
 class Source(Record):

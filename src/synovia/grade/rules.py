@@ -215,6 +215,10 @@ def _rate(g: Grade, base: EvidenceBase) -> None:
         level -= 1
         g.reasons.append(f"rated down for indirectness: evidence comes from other joints, "
                          f"not the {g.joint}")
+    elif all(_mixed_population(f, base) for f in best_findings):
+        level -= 1
+        g.reasons.append("rated down for indirectness: the studies also took people without "
+                         "osteoarthritis")
     if all(f.verification in WEAK_TAGS for f in best_findings):
         level -= 1
         g.reasons.append("rated down: the key records are not yet verified against the source")
@@ -262,6 +266,11 @@ def _rate(g: Grade, base: EvidenceBase) -> None:
 
 
 _BLINDED = re.compile(r"sham|placebo|saline", re.I)
+
+
+def _mixed_population(f: Finding, base: EvidenceBase) -> bool:
+    src = base.sources.get(f.source)
+    return bool(src and src.population and not src.population.oa_only)
 
 
 def _blinded_dissent(pool: list[Finding], best_ids: set[str], directions: set[str],

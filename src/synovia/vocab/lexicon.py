@@ -81,6 +81,31 @@ class NotNow:
 
 
 @dataclass(frozen=True)
+class Aspect(Rule):
+    """A narrower question within a facet ("how many a year" within dosing, "is it on the
+    NHS" within cost), and the words that show a finding answers it. Chosen by what the
+    finding says, not by its topic: a trial that gave a shot every 3 months does not answer
+    "how many a year may I have"."""
+
+    answers: tuple[re.Pattern[str], ...] = ()  # all must match a finding's text
+    prefer: tuple[re.Pattern[str], ...] = ()  # each match ranks a finding higher
+    none: str = ""  # said when no finding on the treatment answers it
+    #: may be answered from records on joint injections in general (no treatment named)
+    general: bool = False
+    take: int = 1  # how many answering findings the short answer gives
+
+    def answered_by(self, text: str) -> bool:
+        return bool(self.answers) and all(p.search(text) for p in self.answers)
+
+    def topics(self, text: str) -> set[str]:
+        """The words by which `text` answers this aspect ("flushing", "infection")."""
+        return {m.group(0).lower()[:5] for p in self.answers for m in p.finditer(text)}
+
+    def fit(self, text: str) -> int:
+        return sum(1 for p in (*self.answers, *self.prefer) if p.search(text))
+
+
+@dataclass(frozen=True)
 class Facet(Rule):
     """One thing a question can ask about, the finding outcomes that answer it and its wording."""
 
@@ -92,6 +117,16 @@ class Facet(Rule):
     prefer_outcomes: tuple[str, ...] = ()
     prefer_when: tuple[re.Pattern[str], ...] = ()
     outranks: tuple[str, ...] = ()  # facets this one leads when both are asked
+    aspects: tuple[Aspect, ...] = ()
+    #: finding ids every patient answer on this facet closes with (the warning signs after
+    #: an injection), shown when the finding is held and applies to the treatment
+    closing: tuple[str, ...] = ()
+
+    def aspects_asked(self, text: str) -> list[Aspect]:
+        """The narrower questions asked within this facet, in the order they were asked."""
+        hits = [(m.start(), i, a) for i, a in enumerate(self.aspects) for m in [a.search(text)]
+                if m]
+        return [a for _, _, a in sorted(hits, key=lambda h: h[:2])]
 
     def outcomes_for(self, text: str) -> tuple[str, ...]:
         """The outcomes that answer this facet for this question, most fitting first."""
@@ -279,8 +314,27 @@ def _facets(entries: list, where: Path) -> list[Facet]:
             prefer_outcomes=tuple((e.get("prefer") or {}).get("outcomes") or ()),
             prefer_when=tuple(_compile((e.get("prefer") or {}).get("patterns"), where,
                                        str(e["id"]))),
-            outranks=tuple(str(o) for o in e.get("outranks") or ())))
+            outranks=tuple(str(o) for o in e.get("outranks") or ()),
+            aspects=tuple(_aspects(e.get("aspects"), where, str(e["id"]))),
+            closing=tuple(str(c) for c in e.get("closing") or ())))
     return facets
+
+
+def _aspects(entries: list | None, where: Path, facet: str) -> list[Aspect]:
+    aspects = []
+    for e in entries or []:
+        if not isinstance(e, dict) or not e.get("id") or not e.get("asked") \
+                or not e.get("answers"):
+            raise LexiconError(f"{where}: facet {facet}: every aspect needs an id, 'asked' "
+                               "and 'answers' patterns")
+        name = f"{facet}.{e['id']}"
+        aspects.append(Aspect(
+            str(e["id"]), str(e.get("label") or e["id"]), tuple(_compile(e["asked"], where, name)),
+            answers=tuple(_compile(e["answers"], where, name)),
+            prefer=tuple(_compile(e.get("prefer"), where, name)),
+            none=str(e.get("none") or ""), general=bool(e.get("general")),
+            take=max(1, min(3, int(e.get("take") or 1)))))
+    return aspects
 
 
 def _context(data: dict, where: Path) -> ContextCues:
