@@ -388,7 +388,7 @@ def _aspect_parts(aspects: list[Aspect], g: Grade, outcomes: tuple[str, ...], u:
     said: set[str] = set()  # what the chosen findings are about ("flushing", "infection")
     for k, a in enumerate(aspects[:3]):
         must = lead and k < 2
-        picks = ctx.pick.about(g.treatment, outcomes, g.joint, limit=6,
+        picks = ctx.pick.about(g.treatment, a.outcomes or outcomes, g.joint, limit=6,
                                jurisdiction=u.jurisdiction, aspect=a)
         hits = []
         for p in picks:
@@ -406,7 +406,8 @@ def _aspect_parts(aspects: list[Aspect], g: Grade, outcomes: tuple[str, ...], u:
             continue
         line = a.none.format(what=ctx.t(g.treatment), where=ctx.where(g.joint)) if a.none \
             else ""
-        general = ctx.pick.general(outcomes, a, u.jurisdiction) if a.general else []
+        general = ctx.pick.general(a.outcomes or outcomes, a, u.jurisdiction) \
+            if a.general else []
         if general:
             line = " ".join(x for x in (line, ctx.say("in_general"),
                                         _pick_text(general[0], ctx, None)) if x)
@@ -466,6 +467,9 @@ def _comparison(u: Understanding, grades: list[Grade], ctx: Context
             best = max(benefit, key=lambda g: (levels.index(g.certainty), len(g.for_)))
             key = "strongest" if levels.index(best.certainty) >= 2 else "strongest_weak"
             line = ctx.say(key, what=ctx.t(best.treatment), certainty=best.certainty)
+            if ctx.patient and guideline_clause(best):
+                # "the best we hold" is not a recommendation: say where guidelines stand.
+                line += " " + guideline_clause(best)
             short.append(Part(line + cite(*_verdict_sources(best, ctx)[:1]), must=True))
             detail.append(line + cite(*_verdict_sources(best, ctx)[:1]))
         else:
@@ -540,6 +544,12 @@ def compose(u: Understanding, ctx: Context, conversation_id: str | None) -> Answ
         safety.message = strip_citations(advice[0])
         sections.append(("urgent", lex.title("urgent"), "\n\n".join(advice)))
         parts = [Part(a, must=True) for a in advice]
+        if u.jurisdiction and u.jurisdiction != "UK":
+            # 999 and NHS 111 are the UK's numbers: someone in Ohio or Auckland is told first
+            # to use their own.
+            parts.insert(0, Part(ctx.say("urgent_abroad"), must=True))
+            sections[-1] = ("urgent", lex.title("urgent"),
+                            ctx.say("urgent_abroad") + "\n\n" + sections[-1][2])
     named_none = ""
     if p.not_held:
         joint = u.joints[0] if u.joints else None
@@ -566,12 +576,15 @@ def compose(u: Understanding, ctx: Context, conversation_id: str | None) -> Answ
                     # The comparison's synthesis stays when two or more options were named.
                     s.must = s.must and i < 3 and (fid != "efficacy") and (
                         fid != "comparison" or len(set(u.treatments)) > 1)
-            routine += short
             facet_detail[fid] = detail
             if i == 0:
                 ctx_short, ctx_detail = _context_parts(u, grades, ctx)
-                routine += ctx_short
+                # The person's own situation, when it changes what is safe, comes first.
+                lead = [c for c in ctx_short if c.must]
+                routine += lead + short + [c for c in ctx_short if not c.must]
                 facet_detail["context"] = ctx_detail
+            else:
+                routine += short
         routine = [r for r in routine if not r.closing] + [r for r in routine if r.closing]
         if not routine or ("efficacy" not in u.facets and "comparison" not in u.facets):
             # Never an empty short answer; and what the evidence says of the option itself

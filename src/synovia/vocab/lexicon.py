@@ -93,6 +93,9 @@ class Aspect(Rule):
     #: may be answered from records on joint injections in general (no treatment named)
     general: bool = False
     take: int = 1  # how many answering findings the short answer gives
+    #: finding outcomes searched, when wider than the facet's: "will it last 18 months" is
+    #: answered by a placebo-controlled trial's pain result at a year, not only by `duration`
+    outcomes: tuple[str, ...] = ()
 
     def answered_by(self, text: str) -> bool:
         return bool(self.answers) and all(p.search(text) for p in self.answers)
@@ -333,7 +336,8 @@ def _aspects(entries: list | None, where: Path, facet: str) -> list[Aspect]:
             answers=tuple(_compile(e["answers"], where, name)),
             prefer=tuple(_compile(e.get("prefer"), where, name)),
             none=str(e.get("none") or ""), general=bool(e.get("general")),
-            take=max(1, min(3, int(e.get("take") or 1)))))
+            take=max(1, min(3, int(e.get("take") or 1))),
+            outcomes=tuple(str(o) for o in e.get("outcomes") or ())))
     return aspects
 
 
