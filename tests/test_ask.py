@@ -349,3 +349,32 @@ def test_a_keyhole_clean_out_is_arthroscopy(asker):
                   "good idea?", "patient", None, save=False)
     assert a.understood.treatments == ["arthroscopy"], a.understood.treatments
     assert re.search(r"against", a.summary), a.summary
+
+
+def test_urgent_advice_outside_the_uk_says_to_use_the_local_numbers(asker):
+    a = asker.ask("had a cortisone shot in my knee in Texas 3 days ago, now it's red, hot and "
+                  "swollen and I have a fever", "patient", None, save=False)
+    assert a.safety.urgent
+    assert a.summary.startswith("If you are not in the UK"), a.summary
+    uk = asker.ask("had a cortisone shot in my knee in Leeds 3 days ago, now it's red, hot and "
+                   "swollen and I have a fever", "patient", None, save=False)
+    assert uk.safety.urgent and "not in the UK" not in uk.summary
+
+
+def test_an_allergy_told_as_a_standing_fact_is_not_an_emergency(asker):
+    a = asker.ask("I have a bad allergy to eggs and feathers (I get wheezy). are gel injections "
+                  "made from rooster combs safe for me?", "patient", None, save=False)
+    assert not a.safety.urgent, a.summary
+    assert re.search(r"allergic|combs", a.summary), a.summary
+
+
+@pytest.mark.parametrize("question", [
+    "clinics near me quoted for PRP injections, how many do I need?",
+    "is ozone a proven treatment for knee arthritis or is it snake oil?",
+    "how long between injections of hyaluronic acid in the knee?",
+    "is GAE better than injections for knee arthritis?",
+    "medicare said part B pays but the PRP is $900 out of pocket per shot, worth it?",
+])
+def test_ordinary_words_are_never_read_as_therapies(asker, question):
+    a = asker.ask(question, "patient", None, save=False)
+    assert not a.understood.not_held, a.understood.not_held

@@ -127,3 +127,13 @@ def test_coverage_cli_lists_every_cell(loaded_db):
     assert 0 < data["empty_cells"] < data["cells"]
     # steroid for the knee has duration evidence; a hole stays a hole
     assert data["matrix"]["corticosteroid"]["duration"]["knee"] > 0
+
+
+def test_a_new_population_field_at_its_default_leaves_the_content_hash_alone():
+    """Records written before `oa_only` existed must not all read as changed on the next
+    load (which would flag every article citing them for re-review)."""
+    from synovia.evidence.models import Population
+
+    assert "oa_only" not in Population(joints=["knee"]).model_dump(mode="json")
+    assert Population(joints=["shoulder"], oa_only=False).model_dump(mode="json")["oa_only"] \
+        is False

@@ -7,7 +7,15 @@ import datetime as dt
 import re
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    field_validator,
+    model_serializer,
+    model_validator,
+)
 
 SourceKind = Literal[
     "guideline", "systematic-review", "rct", "cohort", "case-series",
@@ -66,6 +74,15 @@ class Population(BaseModel):
     #: False when the study also took people without osteoarthritis (a shoulder-pain trial
     #: with rotator cuff tears): its result speaks only indirectly to arthritis.
     oa_only: bool = True
+
+    @model_serializer(mode="wrap")
+    def _dump(self, handler):
+        """Leave `oa_only` out while it holds its default, so records written before the
+        field existed keep their content hash (a load does not report them all changed)."""
+        data = handler(self)
+        if self.oa_only:
+            data.pop("oa_only", None)
+        return data
 
 
 class Source(Record):
