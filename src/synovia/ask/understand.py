@@ -387,6 +387,7 @@ def _tried_spans(text: str, lexicon: Lexicon) -> list[tuple[int, int]]:
     rx = re.compile(r"\b(i|i've|ive|i have|i had|i'd|we|we've|he|she|they|my \w+)\s+"
                     r"(?:have\s+|has\s+|had\s+|already\s+|previously\s+|recently\s+|just\s+|"
                     r"also\s+|once\s+)*(tried|had|been given|received|was given|got|done|did)\b"
+                    r"|(?:^|[.,;:+]\s*)(?:already\s+|also\s+)?tried\b"
                     r"|\b(after|since) (my|a|an|the|his|her)\b"
                     r"|\b(my|the|his|her) (previous|last)\b",
                     re.I)
