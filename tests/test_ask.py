@@ -378,3 +378,18 @@ def test_an_allergy_told_as_a_standing_fact_is_not_an_emergency(asker):
 def test_ordinary_words_are_never_read_as_therapies(asker, question):
     a = asker.ask(question, "patient", None, save=False)
     assert not a.understood.not_held, a.understood.not_held
+
+
+def test_efficacy_questions_answer_the_narrower_point_before_the_verdict(asker):
+    a = asker.ask("can exosome injections regrow cartilage in my knee? the clinic showed MRI "
+                  "pictures", "patient", None, save=False)
+    assert re.search(r"cartilage", a.summary.split(".")[0] + a.summary.split(".")[1]), a.summary
+    b = asker.ask("What is the pooled effect of PRP vs saline on knee OA pain at 12 months, and "
+                  "does it exceed the MCID?", "clinician", None, save=False)
+    assert re.search(r"MCID|clinically", b.summary), b.summary
+
+
+def test_figures_to_quote_on_a_consent_form_are_not_a_price_question(asker):
+    a = asker.ask("What incidence figures should we quote on our consent form for osteonecrosis "
+                  "after hip steroid injections?", "clinician", None, save=False)
+    assert "cost" not in a.understood.facets, a.understood.facets

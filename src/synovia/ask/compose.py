@@ -293,7 +293,13 @@ def _facet_parts(fid: str, u: Understanding, grades: list[Grade], ctx: Context,
     if fid == "comparison":
         return _comparison(u, grades, ctx)
     if fid == "efficacy":
+        aspects = _aspects(facet, u.question) if facet else []
         for i, g in enumerate(grades):
+            if aspects:
+                parts, lines = _aspect_parts(aspects, g, facet.outcomes, u, ctx, facet.label,
+                                             lead=i == 0)
+                short += parts
+                detail += lines
             gap = ctx.pick.gaps(g.treatment, g.joint) if not g.direct else []
             # A recorded gap ("a review found one shoulder study") says more than our own
             # "we hold no studies", and never contradicts it.
