@@ -295,11 +295,6 @@ def _facet_parts(fid: str, u: Understanding, grades: list[Grade], ctx: Context,
     if fid == "efficacy":
         aspects = _aspects(facet, u.question) if facet else []
         for i, g in enumerate(grades):
-            if aspects:
-                parts, lines = _aspect_parts(aspects, g, facet.outcomes, u, ctx, facet.label,
-                                             lead=i == 0)
-                short += parts
-                detail += lines
             gap = ctx.pick.gaps(g.treatment, g.joint) if not g.direct else []
             # A recorded gap ("a review found one shoulder study") says more than our own
             # "we hold no studies", and never contradicts it.
@@ -309,6 +304,13 @@ def _facet_parts(fid: str, u: Understanding, grades: list[Grade], ctx: Context,
                 text = ctx.text(gap[0].finding) + cite(gap[0].finding.source) + " " + text
             short.append(Part(" ".join(p for p in (text, clause) if p)
                               + cite(*_verdict_sources(g, ctx)), must=i == 0))
+            if aspects:
+                # The verdict first, then the narrower point asked (cartilage, a gain big
+                # enough to notice, the result at a year).
+                parts, lines = _aspect_parts(aspects, g, facet.outcomes, u, ctx, facet.label,
+                                             lead=i == 0)
+                short += parts
+                detail += lines
         return short, detail
     if fid == "regulatory":
         for i, t in enumerate(dict.fromkeys(g.treatment for g in grades)):
