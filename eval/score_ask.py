@@ -54,7 +54,8 @@ FACET_WORDS = {
     "questions": r"(\bask\b|\bquestions?\b|\?)",
     "pathway": r"\b(exercise|core|first|weight|physio\w*|options?|injections?)\b",
     "interaction": r"\b(blood (sugar|thinner\w*)|glucose|diabet\w*|anticoag\w*|bleed\w*|"
-                   r"medicine\w*)\b",
+                   r"medicine\w*|painkillers?|anti-inflammator\w*|ibuprofen|nsaids?|aspirin|"
+                   r"clopidogrel|tablets?|drugs?)\b",
 }
 CONTEXT_WORDS = {
     "diabetes": r"\b(blood sugar|glucose|diabet\w*)\b",
