@@ -19,7 +19,7 @@ from synovia.grade import Grade, grade_option, other_joints, plain_verdict, visi
 from synovia.text.citations import cite, number_citations, strip_citations
 from synovia.text.readability import fk_grade
 from synovia.vocab import Vocabulary
-from synovia.vocab.lexicon import Aspect, Lexicon
+from synovia.vocab.lexicon import Aspect, Facet, Lexicon
 
 MAX_OPTIONS = 8
 SUMMARY_WORDS = 60
@@ -378,7 +378,7 @@ def _facet_parts(fid: str, u: Understanding, grades: list[Grade], ctx: Context,
     return short, list(dict.fromkeys(detail))
 
 
-def _aspects(facet, question: str) -> list[Aspect]:
+def _aspects(facet: Facet, question: str) -> list[Aspect]:
     """Narrower questions within `facet`: those in the sentences that ask first, then the
     rest of the text ("... make the arthritis worse over time, is that true")."""
     asked = facet.aspects_asked(asked_part(question) or question)
