@@ -192,9 +192,23 @@ class Judge:
         """Rules first; only the claims they leave open are embedded and compared with the
         evidence (the model is the slow part)."""
         pending = [c for c in claims if not self.judge_by_rules(c)]
-        for claim, sims in zip(pending, self._similarities(pending), strict=True):
-            self.judge_by_evidence(claim, sims)
+        near = [c for c in pending if self._needs_similarity(c)]
+        sims = dict(zip(map(id, near), self._similarities(near), strict=True))
+        for claim in pending:
+            self.judge_by_evidence(claim, sims.get(id(claim), []))
         return [c for c in claims if c.verdict]
+
+    def _needs_similarity(self, claim: Claim) -> bool:
+        """Whether closeness to a finding can change this claim's verdict: for a claim with a
+        direction (judged on its frame, or left unjudged) or one its own citation already
+        ties to a source we hold, it cannot, so the model is not run for it."""
+        if claim.terms.route == "intravenous":
+            return False
+        if any(n in self.resolved and self.resolved[n].source for n in claim.sentence.markers):
+            return False
+        if STUDY_REFERENCE.search(claim.sentence.text):
+            return True
+        return claim.frame is None or claim.frame.direction is None
 
     def judge(self, claim: Claim, sims: list[tuple[str, float]]) -> None:
         if not self.judge_by_rules(claim):

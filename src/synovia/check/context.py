@@ -34,6 +34,7 @@ class ArticleContext:
         self.claim_cues = claim_cues
         self._sentence_cache: dict[int, Terms] = {}
         self._own_cache: dict[str, Terms] = {}
+        self._bodies_cache: dict[str, frozenset[str]] = {}
         self._source_terms = _source_terms(base)
         self._shared: dict[str, str] = {}  # a treatment a shared lay word means here instead
         shared = getattr(claim_cues, "shared_lay_terms", None) or {}
@@ -136,13 +137,31 @@ class ArticleContext:
         return terms
 
     def bodies_in(self, text: str) -> set[str]:
-        return {r.id for r in self.lexicon.bodies if r.search(text)}
+        """The guideline and regulatory bodies a text names (memoised per article)."""
+        hit = self._bodies_cache.get(text)
+        if hit is None:
+            hit = self._bodies_cache[text] = frozenset(
+                r.id for r in self.lexicon.bodies if r.search(text))
+        return set(hit)
 
     def body_label(self, body_id: str) -> str:
         return next((r.label for r in self.lexicon.bodies if r.id == body_id), body_id)
 
 
+_SOURCE_TERMS: list = []  # [(base, terms)]: the last evidence base's, built once per load
+
+
 def _source_terms(base: EvidenceBase) -> dict[str, tuple[set[str], set[str]]]:
+    """What each source's records are about; the same for every article checked against one
+    evidence base, so it is built once per base."""
+    if _SOURCE_TERMS and _SOURCE_TERMS[0][0] is base:
+        return _SOURCE_TERMS[0][1]
+    out = _build_source_terms(base)
+    _SOURCE_TERMS[:] = [(base, out)]
+    return out
+
+
+def _build_source_terms(base: EvidenceBase) -> dict[str, tuple[set[str], set[str]]]:
     out: dict[str, tuple[set[str], set[str]]] = {}
     for kind in ("findings", "recommendations", "regulatory", "pathway"):
         for rec in getattr(base, kind).values():

@@ -27,6 +27,8 @@ class ClaimOut(BaseModel):
     kinds: list[str] = Field(default_factory=list)
     hype: list[str] = Field(default_factory=list)
     cited: bool = False
+    frame: dict | None = None  # what the sentence asserts (treatment, outcome, direction, ...)
+    findings: list[str] = Field(default_factory=list)  # the findings the verdict rests on
 
 
 class Quality(BaseModel):

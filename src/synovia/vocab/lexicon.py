@@ -242,7 +242,16 @@ class Lexicon:
         return next((f for f in self.facets if f.id == fid), None)
 
     def hype_in(self, text: str) -> list[tuple[HypeTerm, re.Match[str]]]:
-        return [(h, m) for h in self.hype for m in [h.pattern.search(text)] if m]
+        """Hype words in a text (remembered for a bounded number of texts: the checker asks
+        about each sentence when finding claims, judging them and listing the language)."""
+        memo = self.__dict__.setdefault("_hype_memo", {})
+        hit = memo.get(text)
+        if hit is None:
+            if len(memo) >= 8192:
+                memo.clear()
+            hit = memo[text] = tuple((h, m) for h in self.hype
+                                     for m in [h.pattern.search(text)] if m)
+        return list(hit)
 
     def negated(self, text: str, at: int, window: int = 90) -> bool:
         """A negation cue before position `at` in the same clause ("does not cure", "have not

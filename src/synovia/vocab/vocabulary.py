@@ -48,6 +48,9 @@ def normalise(text: str) -> str:
     return text.lower()
 
 
+FIND_MEMORY = 8192  # texts whose matches are remembered (a few MB at most)
+
+
 @dataclass
 class Vocabulary:
     terms: dict[str, dict[str, Term]] = field(default_factory=dict)
@@ -56,6 +59,7 @@ class Vocabulary:
     _pattern: re.Pattern[str] | None = None
     _cs_pattern: re.Pattern[str] | None = None
     _fuzzy_keys: list[str] = field(default_factory=list)
+    _found: dict[tuple[str, bool], tuple[Match, ...]] = field(default_factory=dict, repr=False)
 
     # -- loading ---------------------------------------------------------------------------
     @classmethod
@@ -109,6 +113,7 @@ class Vocabulary:
         self._exact.setdefault(normalise(term), (kind, tid))
 
     def _compile(self) -> None:
+        self._found.clear()
         keys = sorted(self._exact, key=len, reverse=True)
         if keys:
             alternation = "|".join(re.escape(k) for k in keys)
@@ -150,8 +155,21 @@ class Vocabulary:
     def find(self, text: str, fuzzy: bool = True) -> list[Match]:
         """Every vocabulary term in `text`, longest first, non-overlapping, in text order.
 
-        Offsets refer to `text` itself (normalisation keeps lengths for Latin text).
+        Offsets refer to `text` itself (normalisation keeps lengths for Latin text). Results
+        are remembered for a bounded number of texts: the checker asks about each sentence
+        several times (its terms, what it compares, which option it names first).
         """
+        key = (text, fuzzy)
+        hit = self._found.get(key)
+        if hit is not None:
+            return list(hit)
+        found = self._find(text, fuzzy)
+        if len(self._found) >= FIND_MEMORY:
+            self._found.clear()
+        self._found[key] = tuple(found)
+        return found
+
+    def _find(self, text: str, fuzzy: bool) -> list[Match]:
         norm = normalise(text)
         if len(norm) != len(text):  # accents folded to different lengths: match on a copy
             norm = text.lower()
