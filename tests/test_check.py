@@ -166,6 +166,38 @@ def test_accurate_hedged_sentences_are_not_flagged(checker):
     assert _verdicts(report, "overstated") == [] and _verdicts(report, "contradicted") == []
 
 
+@pytest.mark.parametrize("title, sentence, verdict", [
+    # a plain "safe" is judged even when a later clause is hedged
+    ("PRP for knee arthritis", "PRP injections are a safe therapy and may reduce knee pain "
+     "for some people.", "overstated"),
+    # comparative safety needs a study that compared the harms
+    ("Exosomes for knee arthritis", "Exosome injections carry fewer complications than bone "
+     "marrow injections.", "unsupported"),
+    # "sustained" relief is a claim about how long it lasts
+    ("Knee steroid injections", "A steroid injection calms the inflamed joint lining and gives "
+     "sustained relief from knee pain.", "overstated"),
+    # a benefit given a span of time is judged as a duration
+    ("Knee steroid injections", "Pain relief after a knee steroid injection typically lasts "
+     "from eight weeks up to a year.", "overstated"),
+    # the surgery named is what is put off; the subject is the article's injection
+    ("Hyaluronic acid for knee arthritis", "Repeat courses can delay a knee replacement "
+     "operation for years.", "unsupported"),
+    # the outcome of each clause is read in that clause, and a later negation holds
+    ("Knee steroid injections", "Steroid injections ease knee pain for a few weeks, but none "
+     "has been shown to repair cartilage or slow arthritis.", None),
+    ("Knee steroid injections", "Steroid injections are generally safe, although infection is "
+     "a rare risk.", None),
+])
+def test_each_assertion_in_a_sentence_is_judged(checker, title, sentence, verdict):
+    report, _ = checker.check(f"# {title}\n\nInjections are given by a doctor. {sentence}\n",
+                              "markdown")
+    got = [c.verdict for c in report.claims if c.text.startswith(sentence[:30])]
+    if verdict is None:
+        assert not set(got) & {"overstated", "contradicted", "unsupported"}, got
+    else:
+        assert got == [verdict], [(c.text, c.verdict, c.reason) for c in report.claims]
+
+
 # -- bad input ------------------------------------------------------------------------------------
 @pytest.mark.parametrize("raw, message", [
     (b"", "empty"),

@@ -15,7 +15,7 @@ import numpy as np
 
 from synovia.check.citations import CitationReport
 from synovia.check.context import ArticleContext, Terms
-from synovia.check.frames import ClaimFrame, frame_of, judge_frame
+from synovia.check.frames import ClaimFrame, direction_starts, frame_of, judge_frame
 from synovia.check.parse import Sentence
 from synovia.evidence import EvidenceBase
 from synovia.grade import Grade, grade_option
@@ -86,7 +86,8 @@ POINTER = re.compile(
     r"\b(it|its|this|these|those|they|them|the (therapy|therapies|treatment|treatments|injections?|"
     r"procedure|product|products|technique|shots?|jabs?|gel|serum)|"
     r"such (products|treatments|injections|"
-    r"therapies))\b", re.I)
+    r"therapies)|(repeat|repeated|further|additional|more|another|a second|follow-up) "
+    r"(courses?|injections?|treatments?|shots?|sessions?|rounds?))\b", re.I)
 PARTICIPANTS = re.compile(r"\b(\d{1,3}(?:,\d{3})*|\d+)\s+(?:\w+\s+){0,3}?(patients|participants|"
                           r"people|adults|subjects|knees|hips|volunteers)\b", re.I)
 RANDOMISED_WORDS = re.compile(r"\b(randomi[sz]ed|placebo[- ]controlled|double[- ]blind|"
@@ -94,6 +95,8 @@ RANDOMISED_WORDS = re.compile(r"\b(randomi[sz]ed|placebo[- ]controlled|double[- 
 STATES_VERB = re.compile(r"\b(states?|stated|says?|said|warn(s|ed)?|notes?|noted|announc\w+|"
                          r"signal\w*|advis\w+|cautions?|issued)\b", re.I)
 SUPPORT_SIMILARITY = 0.55
+MAX_FRAMES = 3  # assertions read per sentence (clauses beyond the third add little)
+VERDICT_RANK = {"contradicted": 0, "overstated": 1, "unsupported": 2, "supported": 3, None: 4}
 STUDY_SIMILARITY = 0.45
 ASSERTS = re.compile(
     r"\b(improv\w+|reduc\w+|reliev\w+|eas(es|ed)|help(s|ed)|works|effective\w*|heal\w*|"
@@ -273,26 +276,38 @@ class Judge:
             # "This relief may help postpone knee replacement": the surgery is what is put
             # off; the subject is the paragraph's injection.
             block = self.ctx.block_terms.get(claim.sentence.block, Terms()).treatments
-            judged = {t for t in (block or self.ctx.main_treatments)
-                      if _judged_category(t, self.ctx)}
+            judged = ({t for t in block if _judged_category(t, self.ctx)}
+                      or {t for t in self.ctx.main_treatments if _judged_category(t, self.ctx)})
             comparators.add("surgery")
+        if not judged and not own.treatments:
+            # "Additional injections may give relief for longer": a sentence that names no
+            # treatment speaks of the article's own injection, not of the surgery its
+            # paragraph mentions.
+            judged = {t for t in self.ctx.main_treatments if _judged_category(t, self.ctx)}
         if not judged:
             return False  # exercise, painkillers: guidelines speak to these, not our trials
         treatments = judged
-        claim.frame = frame_of(claim.sentence.text, treatments, claim.terms.joints, cues,
-                               comparators, skip=skip)
-        claim.frame.named = bool(own.treatments)
-        claim.frame.joints_named = bool(own.joints)
-        claim.frame.attributed = bool(self.ctx.bodies_in(claim.sentence.text)) and bool(
-            STATES_VERB.search(claim.sentence.text) or GUIDE_FOR.search(claim.sentence.text))
+        text = claim.sentence.text
         certainty = {}
         for g in grades:
             if g.treatment in treatments:
                 best = certainty.get(g.treatment)
                 if best is None or _certainty_rank(g.certainty) > _certainty_rank(best):
                     certainty[g.treatment] = g.certainty
-        v = judge_frame(claim.frame, self.base, certainty,
-                        lambda t: self.ctx.vocab.label("treatment", t, "clinician"), cues)
+        # A sentence can assert several things ("X is safe and can improve pain"): each word
+        # of effect after the first opens another frame, and the worst verdict stands.
+        judged_frames = []
+        for start in [0] + direction_starts(text, cues)[1:MAX_FRAMES]:
+            frame = frame_of(text, treatments, claim.terms.joints, cues, comparators,
+                             skip=skip, start=start)
+            frame.named = bool(own.treatments)
+            frame.joints_named = bool(own.joints)
+            frame.attributed = bool(self.ctx.bodies_in(text)) and bool(
+                STATES_VERB.search(text) or GUIDE_FOR.search(text))
+            v = judge_frame(frame, self.base, certainty,
+                            lambda t: self.ctx.vocab.label("treatment", t, "clinician"), cues)
+            judged_frames.append((VERDICT_RANK[v.verdict], len(judged_frames), v, frame))
+        _rank, _i, v, claim.frame = min(judged_frames, key=lambda x: (x[0], x[1]))
         if v.verdict is None:
             return False
         claim.verdict, claim.reason = v.verdict, v.reason
@@ -752,12 +767,21 @@ def _judged_category(treatment: str, ctx: ArticleContext) -> bool:
 
 
 def _first_named(text: str, treatments: set[str], ctx: ArticleContext) -> str | None:
-    """The treatment a comparison is about: the one named first ("PRP beat steroid")."""
+    """The treatment a comparison is about: the one named last before the sentence's first
+    word of effect ("PRP beat steroid"; "in a trial comparing steroid, HA and PRP, PRP gave
+    the most relief"), else the one named first."""
     if len(treatments) < 2:
         return None
-    order = [m.id for m in ctx.vocab.find(text, fuzzy=False) if m.kind == "treatment"
+    named = [m for m in ctx.vocab.find(text, fuzzy=False) if m.kind == "treatment"
              and m.id in treatments]
-    return order[0] if order else None
+    if not named:
+        return None
+    named = [m for m in named if _judged_category(m.id, ctx)] or named
+    cues = ctx.claim_cues
+    verb = min((m.start() for _, pats in (cues.directions if cues else ()) for p in pats
+                for m in [p.search(text)] if m and m.start() > named[0].end), default=None)
+    before = [m for m in named if verb is not None and m.end <= verb]
+    return (before[-1] if before else named[0]).id
 
 
 def _name(src) -> str:

@@ -131,32 +131,59 @@ class ClaimFrame:
                 "figures": self.figures}
 
 
+_CLAUSE_BREAK = re.compile(r"[;\u2014]|,\s*(?:but|although|though|while|whereas|yet)\b|"
+                           r"\s(?:but|although|whereas)\s", re.I)
+
+
+def direction_starts(text: str, cues: ClaimCues) -> list[int]:
+    """Where each word of effect in a sentence starts (a sentence can assert several things:
+    "X is safe and can improve pain")."""
+    return sorted({m.start() for _d, pats in cues.directions for p in pats
+                   for m in p.finditer(text)
+                   if not (m.group(0).isupper() and len(m.group(0)) > 3)})
+
+
 def frame_of(text: str, treatments: set[str], joints: set[str], cues: ClaimCues,
-             comparator_terms: set[str], skip: tuple[str, ...] = ()) -> ClaimFrame:
-    """Read what a sentence asserts: its main direction is the first one it states (a
-    negated benefit reads as no difference), its outcome the one named nearest to it."""
+             comparator_terms: set[str], skip: tuple[str, ...] = (),
+             start: int = 0) -> ClaimFrame:
+    """Read what a sentence asserts: its main direction is the first one it states at or after
+    `start` (a negated benefit reads as no difference), its outcome the one named nearest."""
     hits = [(m.start(), d) for d, pats in cues.directions for p in pats
             for m in p.finditer(text)
-            if not (m.group(0).isupper() and len(m.group(0)) > 3)]  # "RESTORE" names a trial
+            if not (m.group(0).isupper() and len(m.group(0)) > 3)  # "RESTORE" names a trial
+            and m.start() >= start]
     direction, at = None, 0
     if hits:
         # A no-difference cue outranks a benefit word it contains ("no better than").
         at, direction = min(hits, key=lambda h: (h[0], h[1] != "no-difference"))
-        if direction == "benefit" and (_negated_at(text, at, cues, 30) or (
+        later_negated = start > 0 and bool(cues.negation.search(_clause_before(text, at, 90)))
+        if direction == "benefit" and (_negated_at(text, at, cues, 30) or later_negated or (
                 cues.trivial_effect is not None and cues.trivial_effect.search(text))):
             direction = "no-difference"
     outcome, finding_outcomes, best = None, (), None
+    cuts = [m.start() for m in _CLAUSE_BREAK.finditer(text)]
+    here = sum(1 for c in cuts if c <= at)
     for rank, (oid, findings, pats) in enumerate(cues.outcomes):
         if oid in skip:
             continue  # judged by its own rule already ("recommended"): read the other clause
         for p in pats:
             for m in p.finditer(text):
                 gap = abs(m.start() - at) if hits else rank
-                key = (gap > 60, rank if gap <= 60 else gap)
+                # An outcome in the direction's own clause first ("eases pain for weeks, but
+                # none repairs cartilage": the easing is of pain).
+                elsewhere = bool(hits) and sum(1 for c in cuts if c <= m.start()) != here
+                key = (elsewhere, gap > 60, rank if gap <= 60 else gap)
                 if best is None or key < best:
                     best, outcome, finding_outcomes = key, oid, findings
     if direction is None and outcome == "progression":
         direction = "benefit"  # "an alternative to knee replacement" claims a benefit
+    if direction == "benefit" and outcome in ("pain", "function", "efficacy") and \
+            "duration" not in skip and any(p.search(text) for oid, _f, pats in cues.outcomes
+                                           if oid == "duration" for p in pats):
+        # "Relief typically lasts six weeks to six months": a benefit given a span of time
+        # is a claim about how long it lasts.
+        outcome, finding_outcomes = next((oid, f) for oid, f, _p in cues.outcomes
+                                         if oid == "duration")
     described = [m.span() for m in cues.not_absolute.finditer(text)] if cues.not_absolute \
         else []
     absolute = [m.group(0) for p in cues.absolute for m in [p.search(text)]
@@ -177,6 +204,12 @@ def frame_of(text: str, treatments: set[str], joints: set[str], cues: ClaimCues,
         about_people=bool(cues.people.search(text)),
         reports_study=bool(cues.reports_study.search(text)) if cues.reports_study else False,
         first_person=bool(cues.first_person.search(text)) if cues.first_person else False)
+
+
+def _clause_before(text: str, at: int, window: int = 70) -> str:
+    """The words of the same clause before position `at` ("may" in "X may be safe", not in
+    "X is safe and may help")."""
+    return re.split(r"[;,:\u2014()]|\b(?:but|and|that|which)\b", text[max(0, at - window):at])[-1]
 
 
 def _negated_at(text: str, at: int, cues: ClaimCues, window: int = 70) -> bool:
@@ -274,7 +307,9 @@ def _judge_one(frame: ClaimFrame, base: EvidenceBase, grade_certainty: dict[str,
     if frame.outcome == "safety" and frame.comparator and frame.comparator not in (
             "placebo", "surgery") and cues.safer_than is not None and \
             cues.safer_than.search(frame.text):
-        head = [f for f in held if frame.comparator in f.treatments
+        # A comparison of harms: a finding on both with a comparator recorded (a warning
+        # that names several products compares nothing).
+        head = [f for f in held if frame.comparator in f.treatments and f.comparator
                 and f.outcome in ("safety", "contraindication") and len(f.treatments) > 1]
         if not head:
             return Verdict("unsupported", f"says {what} is safer than "
@@ -283,7 +318,10 @@ def _judge_one(frame: ClaimFrame, base: EvidenceBase, grade_certainty: dict[str,
     if frame.outcome == "safety" and frame.direction == "benefit" and \
             frame.strength != "absolute":
         harms = [f for f in held if f.outcome == "safety" and f.direction in ("harm", "uncertain")]
-        if frame.strength == "plain" and frame.named and _PLAIN_SAFE.search(frame.text) and harms:
+        plain_safe = _PLAIN_SAFE.search(frame.text)
+        unhedged = plain_safe is not None and (frame.strength == "plain" or not any(
+            p.search(_clause_before(frame.text, plain_safe.start())) for p in cues.hedged))
+        if unhedged and frame.named and harms:
             return Verdict("overstated", f"calls {what} safe without qualification, but side "
                                          f"effects are reported", _sources(harms),
                            [f.id for f in harms][:4])
@@ -333,15 +371,15 @@ def _judge_one(frame: ClaimFrame, base: EvidenceBase, grade_certainty: dict[str,
                 frame.strength == "absolute" or frame.outcome in ("progression", "structure")):
             return Verdict("unsupported", f"no study we hold shows {what} doing this in people",
                            [], [])
-        if frame.direction == "benefit" and frame.named and frame.outcome in (
-                "pain", "function", "efficacy") and not frame.reports_study:
-            return Verdict("unsupported", f"claims a benefit in people, but we hold no study in "
-                                          f"people showing {what} does this", [], [])
         if frame.comparator and frame.comparator not in ("placebo", "surgery") and \
                 frame.direction == "benefit":
             return Verdict("unsupported", f"compares {what} with "
                                           f"{label(frame.comparator)}, but no study we hold "
                                           f"compared them on this", [], [])
+        if frame.direction == "benefit" and frame.named and frame.outcome in (
+                "pain", "function", "efficacy") and not frame.reports_study:
+            return Verdict("unsupported", f"claims a benefit in people, but we hold no study in "
+                                          f"people showing {what} does this", [], [])
         return Verdict(None, "")
     certainty = min((grade_certainty.get(t, "low") for t in frame.treatments),
                     key=LEVELS.index)
@@ -471,8 +509,8 @@ def _access(frame: ClaimFrame, held: list[Finding], what: str) -> Verdict:
 
 
 _PLACEBO = re.compile(r"placebo|saline|sham", re.I)
-_PLAIN_SAFE = re.compile(r"\b(is|are)\s+(a\s+)?safe\b|\bsafe (and|treatment|option|procedure)\b",
-                         re.I)
+_PLAIN_SAFE = re.compile(r"\b(is|are)\s+(a\s+)?safe\b|\bsafe (\w+ )?(and|treatment|option|"
+                         r"procedure|therapy|alternative|choice)\b", re.I)
 _INACTIVE = re.compile(r"placebo|saline|sham|baseline|before|untreated|usual care|standard care|"
                        r"no (treatment|injection)|control|waiting|nothing", re.I)
 #: A general claim of effect in the present tense ("PRP relieves knee pain").
@@ -484,8 +522,10 @@ GENERIC_CLAIM = re.compile(r"\b(improves?|reduces?|relieves?|eases?|works|is eff
 def _active(f: Finding) -> bool:
     """Compared with another active treatment (not placebo, usual care or baseline)."""
     return bool(f.comparator) and not _INACTIVE.search(f.comparator or "")
+
+
 _COMPARATIVE = re.compile(r"\b(better|more|longer|superior|outperform\w*|beat\w*|than|versus|vs|"
-                          r"compared (to|with)|over)\b", re.I)
+                          r"twice as|times as|compared (to|with)|over)\b", re.I)
 
 
 def _compare(frame: ClaimFrame, findings: list[Finding], base: EvidenceBase, what: str,
