@@ -231,6 +231,12 @@ def main(argv: list[str] | None = None) -> int:
             v = scores[q]
             print(f"quality score, {q}-quality pages: mean {sum(v) / len(v):.0f} "
                   f"(min {min(v):.0f}, max {max(v):.0f}, n={len(v)})")
+    low, high = scores.get("low") or [], scores.get("high") or []
+    if low and high:
+        # How often a page labelled high quality scores above one labelled low (0.5 = chance).
+        wins = sum(1.0 if h > lo else 0.5 if h == lo else 0.0 for h in high for lo in low)
+        print(f"quality separation: a high-quality page scores above a low-quality one in "
+              f"{wins / (len(high) * len(low)):.0%} of pairs")
     print(f"reports failing the contract: {invalid}")
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=1))

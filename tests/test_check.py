@@ -198,6 +198,34 @@ def test_each_assertion_in_a_sentence_is_judged(checker, title, sentence, verdic
         assert got == [verdict], [(c.text, c.verdict, c.reason) for c in report.claims]
 
 
+@pytest.mark.parametrize("edit, message", [
+    (lambda text: text.replace("\nrisk:", "\nrisks_renamed:"), "'risk'"),
+    (lambda text: text.replace("\ncost: '", "\ncost: '(unclosed"), "bad pattern for 'cost'"),
+])
+def test_quality_cues_are_validated_on_load(tmp_path, edit, message):
+    import shutil
+
+    from synovia.vocab.lexicon import LexiconError, load_lexicon
+
+    folder = tmp_path / "lexicon"
+    shutil.copytree(FIXTURES.parent.parent / "data" / "lexicon", folder)
+    path = folder / "quality.yaml"
+    path.write_text(edit(path.read_text(encoding="utf-8")), encoding="utf-8")
+    with pytest.raises(LexiconError, match="quality.yaml") as err:
+        load_lexicon(folder)
+    assert message in str(err.value)
+
+
+def test_sales_signals_lower_the_quality_score(checker):
+    body = ("# Knee injections\n\nSteroid injections may ease knee pain for a few weeks; the "
+            "evidence is limited and infection is a rare risk. Exercise and weight loss help "
+            "most people. Published March 2025 by Dr Jane Hill.\n")
+    plain, _ = checker.check(body, "markdown")
+    selling, _ = checker.check(body + "\nBook your free consultation today. Our prices start "
+                                      "at £99 with 20% off this month.\n", "markdown")
+    assert selling.bias and selling.quality.score < plain.quality.score
+
+
 # -- bad input ------------------------------------------------------------------------------------
 @pytest.mark.parametrize("raw, message", [
     (b"", "empty"),

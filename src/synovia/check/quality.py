@@ -13,45 +13,12 @@ from dataclasses import dataclass
 from synovia.check.citations import CitationReport
 from synovia.check.claims import Claim
 from synovia.check.context import ArticleContext
+from synovia.config import REPO_DATA
+from synovia.vocab.lexicon import quality_cues
 
-CORE = re.compile(r"\b(exercis\w*|physio\w*|weight (loss|management)|lose weight|strengthening|"
-                  r"self-management|education|walking aids?|tai chi)\b", re.I)
-RISK = re.compile(r"\b(risks?|side[- ]effects?|adverse|complications?|harms?|infection|"
-                  r"safety)\b", re.I)
-UNCERTAIN = re.compile(r"\b(uncertain\w*|unclear|limited (evidence|data)|low[- ]certainty|"
-                       r"more (research|studies|trials) (is|are) needed|not (yet )?(known|settled|"
-                       r"established|proven)|unknown|inconsistent|small (studies|trials)|"
-                       r"early|preliminary|mixed (results|evidence))\b", re.I)
-REGULATORY = re.compile(r"\b(approv\w*|licen[cs]\w*|FDA|MHRA|EMA|regulat\w*|NICE|off-label|"
-                        r"CE[- ]mark\w*|clinical trial only)\b", re.I)
-COST = re.compile(r"(£|\$|€)\s?\d|\b(cost\w*|price\w*|fees?|afford\w*|pay|paid|insurance|"
-                  r"self-funded|private(ly)?|NHS-funded|funded)\b", re.I)
-DATE = re.compile(r"\b(published|updated|reviewed|last (updated|reviewed)|posted|date)\b.{0,25}"
-                  r"(\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{4}|\b(jan|feb|mar|apr|may|jun|jul|aug|sep|"
-                  r"oct|nov|dec)\w*\b)", re.I)
-AUTHOR = re.compile(r"\b(written by|author|by (dr|prof|mr|mrs|ms|miss)\b|reviewed by|medical "
-                    r"(advisory )?board|editor\w*|^(dr|prof|mr|mrs|ms|miss)\s+[A-Z][a-z]+)",
-                    re.I | re.M)
-COI = re.compile(r"\b(conflicts? of interest|competing interests?|disclos\w*|funded by|"
-                 r"sponsor\w*|no financial)\b", re.I)
-SALES = re.compile(r"\b(book (now|today|a|your)|call (us|today|now)|contact us|special offer|"
-                   r"limited time|free consultation|enquire|schedule (a|your)|our clinic|"
-                   r"we offer)\b", re.I)
-MECHANISM = re.compile(r"\b(works? by|mechanism|how (it|they) works?|acts? (as|on|by)|"
-                       r"anti-?inflammatory|stimulat\w*|lubricat\w*|growth factors?|"
-                       r"signal\w*|derived from)\b", re.I)
-NO_TREATMENT = re.compile(r"\b(no treatment|without treatment|natural (course|history)|"
-                          r"do nothing|watchful waiting|placebo|if (you )?(do not|don't) have)\b",
-                          re.I)
-QOL = re.compile(r"\b(quality of life|daily (life|activities)|everyday|sleep|work|mobility|"
-                 r"function(al)?|walking|activity levels?)\b", re.I)
-SHARED = re.compile(r"\b(shared decision|discuss\w*|talk (to|with)|ask (your|the)|your "
-                    r"(preferences|goals|values)|questions to ask|decide together|options)\b", re.I)
-HELP = re.compile(r"\b(GP|doctor|physiotherapist|specialist|https?://|www\.|for more "
-                  r"information|further (reading|information)|support (group|organisation)|"
-                  r"helpline|NHS 111)\b", re.I)
-AIMS = re.compile(r"\b(this (article|page|guide|leaflet)|we (explain|look at|cover|review)|"
-                  r"aims? to|what you need to know|overview|explained?|explainer)\b", re.I)
+
+def _cues(ctx: ArticleContext) -> dict[str, re.Pattern[str]]:
+    return ctx.lexicon.quality or quality_cues(REPO_DATA / "lexicon")
 
 
 @dataclass
@@ -96,36 +63,40 @@ def _scale(n: int, full: int) -> int:
 
 
 def omissions(ctx: ArticleContext, text: str, citations: CitationReport) -> list[str]:
+    q = _cues(ctx)
     missing = []
-    if not RISK.search(text):
+    if not q["risk"].search(text):
         missing.append("risks: the article does not describe any risks or side effects")
-    if not CORE.search(text):
+    if not q["core"].search(text):
         missing.append("alternatives: core treatments (exercise, weight management, "
                        "self-management) are not mentioned")
     elif len(ctx.treatment_counts) < 2:
         missing.append("alternatives: no other treatment option is compared")
-    if not UNCERTAIN.search(text):
+    if not q["uncertain"].search(text):
         missing.append("uncertainty: the article never says where the evidence is uncertain")
     regulated = {"prp", "bmac", "msc", "exosomes", "paag"} & set(ctx.treatment_counts)
-    if regulated and not REGULATORY.search(text):
+    if regulated and not q["regulatory"].search(text):
         missing.append("regulatory status: nothing on whether the treatment is approved or "
                        "licensed")
-    if not COST.search(text):
+    if not q["cost"].search(text):
         missing.append("costs: nothing on cost or who pays")
     if not citations.references and not citations.markers:
         missing.append("sources: no references or citations")
-    if not DATE.search(text):
+    if not q["date"].search(text):
         missing.append("date: no date of publication or review")
-    if not AUTHOR.search(text):
+    if not q["author"].search(text):
         missing.append("authorship: no named author or reviewer")
-    if SALES.search(text) and not COI.search(text):
+    if q["sales"].search(text) and not q["coi"].search(text):
         missing.append("conflicts of interest: a sales call to action with no declaration of "
                        "interests")
     return missing
 
 
 def discern(ctx: ArticleContext, text: str, claims: list[Claim], citations: CitationReport,
-            missing: list[str]) -> tuple[float, list[Item]]:
+            missing: list[str], bias: list[dict] | None = None) -> tuple[float, list[Item]]:
+    """`bias`: the commercial signals found (booking calls, prices, offers, testimonials, own
+    results): a page selling what it describes is not balanced, whatever else it covers."""
+    q = _cues(ctx)
     judged = [c for c in claims if c.verdict]
     bad = [c for c in judged if c.verdict in ("overstated", "contradicted")]
     unsupported = [c for c in judged if c.verdict == "unsupported"]
@@ -133,8 +104,8 @@ def discern(ctx: ArticleContext, text: str, claims: list[Claim], citations: Cita
     hype = sum(1 for c in claims if c.hype)
     items: list[tuple[int, str]] = []
     head = text[:600]
-    items.append((5 if AIMS.search(head) or ctx.doc.title else 3 if ctx.main_treatments else 1,
-                  "the opening states the topic" if ctx.doc.title or AIMS.search(head)
+    items.append((5 if q["aims"].search(head) or ctx.doc.title else 3 if ctx.main_treatments else 1,
+                  "the opening states the topic" if ctx.doc.title or q["aims"].search(head)
                   else "no clear statement of what the article covers"))
     if judged:
         share = len(supported) / len(judged)
@@ -158,38 +129,45 @@ def discern(ctx: ArticleContext, text: str, claims: list[Claim], citations: Cita
         items.append((2, "a reference list, but no claim is linked to it"))
     else:
         items.append((1, "no sources are given"))
-    has_date = bool(DATE.search(text))
+    has_date = bool(q["date"].search(text))
     items.append((5 if has_date else 1, "a date is given" if has_date else "no date"))
-    score = 5 - min(4, len(bad) + hype // 2)
-    if not RISK.search(text) or not UNCERTAIN.search(text):
+    sales = len({b["signal"] for b in bias or []})
+    score = 5 - min(4, len(bad) + hype // 2 + min(2, sales))
+    if not q["risk"].search(text) or not q["uncertain"].search(text):
         score = min(score, 3)
     items.append((max(1, score), f"{len(bad)} overstated or contradicted claims, "
-                                 f"{hype} sentences with hype words"))
-    n_help = _count(HELP, text)
+                                 f"{hype} sentences with hype words, {sales} kinds of sales "
+                                 "signal"))
+    n_help = _count(q["help"], text)
     items.append((_scale(n_help, 3), f"{n_help} pointers to further help"))
-    n_unc = _count(UNCERTAIN, text)
+    n_unc = _count(q["uncertain"], text)
     items.append((_scale(n_unc, 3), f"{n_unc} mentions of uncertainty"))
-    n_mech = _count(MECHANISM, text)
+    n_mech = _count(q["mechanism"], text)
     items.append((_scale(n_mech, 2), f"{n_mech} explanations of how treatments work"))
     n_ben = sum(1 for c in claims if "benefit" in c.kinds)
     items.append((_scale(n_ben, 3), f"{n_ben} statements about benefits"))
-    n_risk = _count(RISK, text)
+    n_risk = _count(q["risk"], text)
     items.append((_scale(n_risk, 4), f"{n_risk} mentions of risks or side effects"))
-    n_none = _count(NO_TREATMENT, text)
+    n_none = _count(q["no_treatment"], text)
     items.append((_scale(n_none, 2), f"{n_none} mentions of what happens without treatment "
                                      "or with placebo"))
-    n_qol = _count(QOL, text)
+    n_qol = _count(q["qol"], text)
     items.append((_scale(n_qol, 3), f"{n_qol} mentions of daily life and function"))
-    n_options = len(ctx.treatment_counts) + (1 if CORE.search(text) else 0)
+    n_options = len(ctx.treatment_counts) + (1 if q["core"].search(text) else 0)
     items.append((_scale(n_options - 1, 3), f"{n_options} treatment options mentioned"))
-    n_shared = _count(SHARED, text)
+    n_shared = _count(q["shared"], text)
     items.append((_scale(n_shared, 3), f"{n_shared} prompts for shared decision-making"))
     core = [s for s, _ in items]
-    overall = max(1, min(5, round(sum(core) / len(core) - 0.5 * min(2, len(bad))
-                                  - 0.25 * min(4, len(unsupported)))))
-    items.append((overall, "the mean of questions 1–15, lowered for overstated, contradicted "
-                           "and unsupported claims"))
+    # DISCERN's overall rating weighs reliability and balance most: whether the claims hold
+    # (2), sources (4), date (5), balance (6), uncertainty (8), risks (11), what happens
+    # without treatment (12) and support for deciding (15); then lowered for what is wrong.
+    weighed = [core[i - 1] for i in (2, 4, 5, 6, 8, 11, 12, 15)]
+    overall = max(1.0, min(5.0, sum(weighed) / len(weighed) - 0.5 * min(2, len(bad))
+                           - 0.25 * min(4, len(unsupported)) - 0.5 * min(2, sales)))
+    items.append((round(overall), "reliability and balance (questions 2, 4–6, 8, 11, 12, 15), "
+                                  "lowered for overstated, contradicted and unsupported claims "
+                                  "and for sales signals"))
     out = [Item(i + 1, QUESTIONS[i], s, r) for i, (s, r) in enumerate(items)]
-    total = sum(i.score for i in out)
-    score = round((total - 16) / (80 - 16) * 100, 1)
+    # Half from questions 1–15, half from the overall rating (as DISCERN keeps them apart).
+    score = round(50 * (sum(core) - 15) / 60 + 50 * (overall - 1) / 4, 1)
     return score, out

@@ -73,7 +73,7 @@ class Checker:
         bias = commercial(doc, signals)
         language = hype(doc, self.lexicon)
         missing = omissions(ctx, doc.text, citations)
-        score, items = discern(ctx, doc.text, claims, citations, missing)
+        score, items = discern(ctx, doc.text, claims, citations, missing, bias)
         counts = {v: sum(1 for c in claims if c.verdict == v)
                   for v in ("supported", "overstated", "contradicted", "unsupported")}
         counts["citation_defects"] = citations.defect_count

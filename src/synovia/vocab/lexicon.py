@@ -205,6 +205,7 @@ class HypeTerm:
 
 @dataclass
 class Lexicon:
+    quality: dict[str, re.Pattern[str]] = field(default_factory=dict)  # quality.yaml cues
     red_flags: list[RedFlag] = field(default_factory=list)
     not_now: NotNow = field(default_factory=NotNow)
     urgent_plain: str = ""
@@ -475,6 +476,8 @@ def load_lexicon(folder: Path) -> Lexicon:
     bodies = folder / "guideline_bodies.yaml"
     if bodies.exists():
         lex.bodies = _rules(_read(bodies).get("bodies"), bodies)
+    if (folder / "quality.yaml").exists():
+        lex.quality = quality_cues(folder)
     return lex
 
 
@@ -490,6 +493,27 @@ def _alternation(items: list | None, where: Path) -> re.Pattern[str] | None:
         return re.compile("|".join(f"(?:{p})" for p in parts), re.IGNORECASE)
     except re.error as exc:
         raise LexiconError(f"{where}: bad cue pattern: {exc}") from None
+
+
+QUALITY_CUES = ("core", "risk", "uncertain", "regulatory", "cost", "date", "author", "coi",
+                "sales", "mechanism", "no_treatment", "qol", "shared", "help", "aims")
+
+
+@lru_cache(maxsize=4)
+def quality_cues(folder: Path) -> dict[str, re.Pattern[str]]:
+    """The cue patterns of `quality.yaml` (what a balanced article covers), each compiled once,
+    case-insensitive and multi-line."""
+    path = folder / "quality.yaml"
+    data = _read(path)
+    out = {}
+    for key in QUALITY_CUES:
+        if not isinstance(data.get(key), str):
+            raise LexiconError(f"{path}: '{key}' must be one pattern")
+        try:
+            out[key] = re.compile(data[key], re.I | re.M)
+        except re.error as exc:
+            raise LexiconError(f"{path}: bad pattern for '{key}': {exc}") from None
+    return out
 
 
 @lru_cache(maxsize=4)
