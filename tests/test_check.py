@@ -198,6 +198,27 @@ def test_each_assertion_in_a_sentence_is_judged(checker, title, sentence, verdic
         assert got == [verdict], [(c.text, c.verdict, c.reason) for c in report.claims]
 
 
+@pytest.mark.parametrize("sentence", [
+    "In the last ten years more people with knee arthritis have asked their doctors about PRP.",
+    "Every patient is different, and not everyone with knee arthritis responds to PRP.",
+    "Can PRP help people with knee arthritis avoid a knee replacement?",
+    "The trial's authors wrote that our results do not support PRP for knee arthritis.",
+    "PRP for the knee costs about £3,000 in London and is not offered on the NHS.",
+    "It was once thought that PRP might help restore the cushioning of the knee joint.",
+])
+def test_information_is_not_flagged(checker, sentence):
+    report, _ = checker.check(f"# PRP for knee arthritis\n\n{sentence}\n", "markdown")
+    flagged = [c for c in report.claims if c.verdict != "supported"]
+    assert not flagged and not report.bias and not report.language, (
+        [(c.text, c.verdict, c.reason) for c in flagged], report.bias, report.language)
+
+
+def test_a_sale_price_is_a_commercial_signal(checker):
+    report, _ = checker.check("# PRP for knee arthritis\n\nPRP at our clinic: prices from £250 "
+                              "per injection, and use code KNEE50 for £50 off.\n", "markdown")
+    assert {b["signal"] for b in report.bias} == {"price-offer"}
+
+
 @pytest.mark.parametrize("edit, message", [
     (lambda text: text.replace("\nrisk:", "\nrisks_renamed:"), "'risk'"),
     (lambda text: text.replace("\ncost: '", "\ncost: '(unclosed"), "bad pattern for 'cost'"),

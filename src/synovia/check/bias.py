@@ -46,15 +46,22 @@ def commercial(doc: Document, signals: tuple[Signal, ...]) -> list[dict]:
     return out
 
 
+#: Hype that claims a result: a question does not assert it ("miracle" is hype either way).
+ASSERTED = frozenset({"certainty", "structure", "durability", "safety"})
+
+
 def hype(doc: Document, lexicon: Lexicon) -> list[dict]:
     """Hype wording that is not negated, anywhere in the body ("does not cure" is fine)."""
     out = []
     for sent in doc.body_sentences:
         if sent.boilerplate:
             continue
+        asked = sent.text.rstrip().endswith("?")
         for term, m in lexicon.hype_in(sent.text):
             if lexicon.negated(sent.text, m.start()):
                 continue
+            if asked and term.category in ASSERTED:
+                continue  # "Does PRP help people avoid surgery?" asks; it does not promise
             out.append({"term": term.id, "words": m.group(0), "why": term.why,
                         "sentence": sent.text, "start": sent.start, "end": sent.end})
     return out

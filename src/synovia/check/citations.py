@@ -211,8 +211,11 @@ def mismatch_reason(sent: Sentence, target: Resolved, ctx: ArticleContext) -> st
                 src.kind in ("rct", "cohort", "case-series"):
             return (f"the sentence describes animal work, but reference {n} studied people "
                     f"({src.id})")
+        kind = src.kind
+        if kind == "preclinical" and DESIGN_WORDS[0][1].search(src.title or ""):
+            kind = "systematic-review"  # a meta-analysis of animal studies is still a review
         for design, rx in DESIGN_WORDS[:2]:
-            if rx.search(sent.text) and src.kind not in (design, "systematic-review", "guideline"):
+            if rx.search(sent.text) and kind not in (design, "systematic-review", "guideline"):
                 return (f"the sentence describes a {design.replace('-', ' ')}, but reference {n} "
                         f"is a {src.kind.replace('-', ' ')} ({src.id})")
     return None

@@ -303,7 +303,7 @@ class Judge:
             frame.named = bool(own.treatments)
             frame.joints_named = bool(own.joints)
             frame.attributed = bool(self.ctx.bodies_in(text)) and bool(
-                STATES_VERB.search(text) or GUIDE_FOR.search(text))
+                STATES_VERB.search(text) or GUIDE_FOR.search(text)) or _supposed(text, cues)
             v = judge_frame(frame, self.base, certainty,
                             lambda t: self.ctx.vocab.label("treatment", t, "clinician"), cues)
             judged_frames.append((VERDICT_RANK[v.verdict], len(judged_frames), v, frame))
@@ -738,6 +738,14 @@ class Judge:
                     seen.setdefault(src, float(row[i]))
             out.append(list(seen.items()))
         return out
+
+
+def _supposed(text: str, cues) -> bool:
+    """An idea reported as an idea before its word of effect ("it was once thought that PRP
+    might restore cushioning"): not the page's own claim."""
+    m = cues.supposed.search(text) if cues.supposed is not None else None
+    starts = direction_starts(text, cues)
+    return bool(m) and bool(starts) and m.start() < starts[0]
 
 
 def _body_of(stance, ctx: ArticleContext) -> set[str]:

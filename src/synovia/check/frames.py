@@ -62,6 +62,7 @@ class ClaimCues:
                                       re.Pattern[str] | None]] = field(default_factory=dict)
     safety_absolute: re.Pattern[str] | None = None  # "no side effects", "risk-free"
     serious_mention: re.Pattern[str] | None = None  # the sentence itself names serious harm
+    supposed: re.Pattern[str] | None = None  # "it was once thought that": an idea reported
 
 
 def _rx(p: str) -> re.Pattern[str]:
@@ -72,7 +73,7 @@ def _rx(p: str) -> re.Pattern[str]:
 _OPTIONAL = ("reports_study", "first_person", "short_duration", "open_ended", "long_duration",
              "certainty_claim", "approval_of_trial", "trivial_effect", "person_recommends",
              "mechanism_talk", "safer_than", "published", "not_absolute", "approval_implied",
-             "joint_excluded", "safety_absolute", "serious_mention")
+             "joint_excluded", "safety_absolute", "serious_mention", "supposed")
 
 
 @lru_cache(maxsize=4)
@@ -276,7 +277,10 @@ def _judge_one(frame: ClaimFrame, base: EvidenceBase, grade_certainty: dict[str,
             if f.verification in SHOWN]
     if not held:
         return Verdict("unsupported", f"nothing in the evidence base speaks to {what}")
-    if frame.own_results or (frame.figures and (frame.named or frame.about_people)
+    own = frame.own_results and frame.direction != "no-difference" and not (
+        cues.negation.search(frame.text))  # "our results do not support it" reports a null
+    if own or (
+            frame.figures and (frame.named or frame.about_people)
                              and not (frame.reports_study and cues.published is not None
                                       and cues.published.search(frame.text))
                              and not _figure_held(frame, held)):
@@ -368,7 +372,10 @@ def _judge_one(frame: ClaimFrame, base: EvidenceBase, grade_certainty: dict[str,
                                          f"for this comes from animal or laboratory studies only",
                            _sources(animal), [f.id for f in animal][:4])
         if frame.direction in ("benefit", "harm") and (
-                frame.strength == "absolute" or frame.outcome in ("progression", "structure")):
+                frame.strength == "absolute" or frame.outcome == "progression"
+                or (frame.outcome == "structure" and frame.strength != "hedged")):
+            # (a hedged idea of how it might work on tissue, "might help restore the joint's
+            # cushioning", is a hypothesis told as one; a promise to save surgery is not)
             return Verdict("unsupported", f"no study we hold shows {what} doing this in people",
                            [], [])
         if frame.comparator and frame.comparator not in ("placebo", "surgery") and \
