@@ -219,6 +219,21 @@ def test_a_sale_price_is_a_commercial_signal(checker):
     assert {b["signal"] for b in report.bias} == {"price-offer"}
 
 
+@pytest.mark.parametrize("sentence, doi", [
+    # an animal study cited for a sentence about knees that does not say it was in animals
+    ("Our exosome injection repairs worn knee cartilage in one visit.",
+     "10.3389/fphar.2025.1588841"),
+    # a trial cited for the opposite of what it found
+    ("PRP slowed the loss of knee cartilage compared with saline injections.",
+     "10.1001/jama.2021.19415"),
+])
+def test_a_citation_that_does_not_back_its_sentence_is_a_mismatch(checker, sentence, doi):
+    text = (f"# Knee injections\n\nInjections are one option for knee arthritis. {sentence} [1]"
+            f"\n\n## References\n\n1. A study. 2021. https://doi.org/{doi}\n")
+    report, _ = checker.check(text, "markdown")
+    assert [m["marker"] for m in report.citations["mismatches"]] == [1], report.citations
+
+
 @pytest.mark.parametrize("edit, message", [
     (lambda text: text.replace("\nrisk:", "\nrisks_renamed:"), "'risk'"),
     (lambda text: text.replace("\ncost: '", "\ncost: '(unclosed"), "bad pattern for 'cost'"),

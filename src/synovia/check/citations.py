@@ -82,6 +82,25 @@ class CitationReport:
     no_inline_markers: bool
     missing_citations: list[str] = field(default_factory=list)  # author-date with no entry
 
+    def add_contradicted(self, claims: list) -> None:
+        """A sentence the evidence contradicts, citing a source whose own findings are among
+        that evidence, cites it for the opposite of what it found: a citation mismatch too."""
+        by_n = {r.reference.n: r for r in self.resolved if r.source is not None}
+        seen = {(m.marker, m.start) for m in self.mismatches}
+        for claim in claims:
+            if claim.verdict != "contradicted":
+                continue
+            for n in claim.sentence.markers:
+                target = by_n.get(n)
+                if target is None or target.source.id not in claim.evidence or \
+                        (n, claim.sentence.start) in seen:
+                    continue
+                seen.add((n, claim.sentence.start))
+                self.mismatches.append(Mismatch(
+                    n, claim.sentence.text, target.label,
+                    f"reference {n} is cited for this, but it found otherwise: {claim.reason}",
+                    claim.sentence.start))
+
     @property
     def defect_count(self) -> int:
         return (len(self.missing_references) + len(self.uncited_references) + len(self.mismatches)
@@ -203,8 +222,10 @@ def mismatch_reason(sent: Sentence, target: Resolved, ctx: ArticleContext) -> st
         return (f"the sentence describes evidence in people, but reference {n} is about "
                 f"animal or laboratory work ({target.label})")
     if src is not None:
-        if HUMAN_WORDS.search(sent.text) and not ANIMAL_WORDS.search(sent.text) and (
+        people = HUMAN_WORDS.search(sent.text) or ctx.own_terms(sent.text).joints
+        if people and not ANIMAL_WORDS.search(sent.text) and (
                 src.kind == "preclinical" or src.population.species not in ("human", "mixed")):
+            # (a sentence about knees or people that does not say the work was in animals)
             return (f"the sentence describes evidence in people, but reference {n} is an animal "
                     f"study ({src.id})")
         if ANIMAL_WORDS.search(sent.text) and src.population.species == "human" and \

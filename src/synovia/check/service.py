@@ -66,6 +66,7 @@ class Checker:
 
             encoder = get_encoder()
         claims = Judge(ctx, base, citations, encoder, vectors).judge_all(find_claims(ctx))
+        citations.add_contradicted(claims)
         from synovia.check.bias import commercial, hype, load_signals
 
         signals = load_signals(self.lexicon.folder / "commercial.yaml") \
