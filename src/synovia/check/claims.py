@@ -209,9 +209,19 @@ class Judge:
             return False
         if any(n in self.resolved and self.resolved[n].source for n in claim.sentence.markers):
             return False
-        if STUDY_REFERENCE.search(claim.sentence.text):
+        # Only a study the sentence names is looked for by closeness ("a 2019 trial found"):
+        # a claim is never called supported because a finding on the same topic is near it.
+        study = STUDY_REFERENCE.search(claim.sentence.text)
+        if not study:
+            return False
+        year = YEAR.search(study.group(0)) or YEAR.search(claim.sentence.text)
+        if year is None:
             return True
-        return claim.frame is None or claim.frame.direction is None
+        # A study of a year from which we hold no source on the treatment is unknown however
+        # close its words come: only a candidate of that year needs the model to confirm it.
+        return any(src.year == int(year.group(0)) and (
+            self.ctx._source_terms.get(src.id, (set(), set()))[0] | set(src.treatments))
+            & claim.terms.treatments for src in self.base.sources.values())
 
     def judge(self, claim: Claim, sims: list[tuple[str, float]]) -> None:
         if not self.judge_by_rules(claim):
@@ -350,14 +360,7 @@ class Judge:
             claim.reason = (f"refers to '{study.group(0).strip()}' without a citation, and no "
                             f"matching study of {self._subject(claim)} is in the evidence base")
             return
-        if support and (claim.frame is None or claim.frame.direction is None):
-            # A descriptive statement close to what we hold (similarity only gates
-            # relatedness: anything with a direction was judged on its frame above).
-            claim.verdict = "supported"
-            claim.evidence = support[:3]
-            claim.reason = ("not cited in the article, but it matches what the evidence base "
-                            f"holds ({', '.join(support[:3])})")
-            return
+
         if claim.frame is not None and claim.frame.direction is not None:
             return  # related evidence exists but speaks to something else: not judged
         if lex.hedged(text) or not ATTRIBUTION.search(text) and not claim.kinds:

@@ -136,12 +136,28 @@ _CLAUSE_BREAK = re.compile(r"[;\u2014]|,\s*(?:but|although|though|while|whereas|
                            r"\s(?:but|although|whereas)\s", re.I)
 
 
+def _reading(text: str, cues: ClaimCues) -> tuple[list, list]:
+    """A sentence's words of effect (position, direction) and outcome words (position, rank,
+    outcome, finding outcomes), read once per sentence: several frames and rules ask."""
+    memo = cues.__dict__.setdefault("_reading", {})
+    hit = memo.get(text)
+    if hit is None:
+        if len(memo) >= 8192:
+            memo.clear()
+        hits = [(m.start(), d) for d, pats in cues.directions for p in pats
+                for m in p.finditer(text)
+                if not (m.group(0).isupper() and len(m.group(0)) > 3)]  # "RESTORE": a trial
+        outcomes = [(m.start(), rank, oid, findings)
+                    for rank, (oid, findings, pats) in enumerate(cues.outcomes)
+                    for p in pats for m in p.finditer(text)]
+        hit = memo[text] = (hits, outcomes)
+    return hit
+
+
 def direction_starts(text: str, cues: ClaimCues) -> list[int]:
     """Where each word of effect in a sentence starts (a sentence can assert several things:
     "X is safe and can improve pain")."""
-    return sorted({m.start() for _d, pats in cues.directions for p in pats
-                   for m in p.finditer(text)
-                   if not (m.group(0).isupper() and len(m.group(0)) > 3)})
+    return sorted({at for at, _d in _reading(text, cues)[0]})
 
 
 def frame_of(text: str, treatments: set[str], joints: set[str], cues: ClaimCues,
@@ -149,10 +165,8 @@ def frame_of(text: str, treatments: set[str], joints: set[str], cues: ClaimCues,
              start: int = 0) -> ClaimFrame:
     """Read what a sentence asserts: its main direction is the first one it states at or after
     `start` (a negated benefit reads as no difference), its outcome the one named nearest."""
-    hits = [(m.start(), d) for d, pats in cues.directions for p in pats
-            for m in p.finditer(text)
-            if not (m.group(0).isupper() and len(m.group(0)) > 3)  # "RESTORE" names a trial
-            and m.start() >= start]
+    all_hits, outcome_words = _reading(text, cues)
+    hits = [h for h in all_hits if h[0] >= start]
     direction, at = None, 0
     if hits:
         # A no-difference cue outranks a benefit word it contains ("no better than").
@@ -164,23 +178,20 @@ def frame_of(text: str, treatments: set[str], joints: set[str], cues: ClaimCues,
     outcome, finding_outcomes, best = None, (), None
     cuts = [m.start() for m in _CLAUSE_BREAK.finditer(text)]
     here = sum(1 for c in cuts if c <= at)
-    for rank, (oid, findings, pats) in enumerate(cues.outcomes):
+    for pos, rank, oid, findings in outcome_words:
         if oid in skip:
             continue  # judged by its own rule already ("recommended"): read the other clause
-        for p in pats:
-            for m in p.finditer(text):
-                gap = abs(m.start() - at) if hits else rank
-                # An outcome in the direction's own clause first ("eases pain for weeks, but
-                # none repairs cartilage": the easing is of pain).
-                elsewhere = bool(hits) and sum(1 for c in cuts if c <= m.start()) != here
-                key = (elsewhere, gap > 60, rank if gap <= 60 else gap)
-                if best is None or key < best:
-                    best, outcome, finding_outcomes = key, oid, findings
+        gap = abs(pos - at) if hits else rank
+        # An outcome in the direction's own clause first ("eases pain for weeks, but none
+        # repairs cartilage": the easing is of pain).
+        elsewhere = bool(hits) and sum(1 for c in cuts if c <= pos) != here
+        key = (elsewhere, gap > 60, rank if gap <= 60 else gap)
+        if best is None or key < best:
+            best, outcome, finding_outcomes = key, oid, findings
     if direction is None and outcome == "progression":
         direction = "benefit"  # "an alternative to knee replacement" claims a benefit
     if direction == "benefit" and outcome in ("pain", "function", "efficacy") and \
-            "duration" not in skip and any(p.search(text) for oid, _f, pats in cues.outcomes
-                                           if oid == "duration" for p in pats):
+            "duration" not in skip and any(oid == "duration" for _p, _r, oid, _f in outcome_words):
         # "Relief typically lasts six weeks to six months": a benefit given a span of time
         # is a claim about how long it lasts.
         outcome, finding_outcomes = next((oid, f) for oid, f, _p in cues.outcomes

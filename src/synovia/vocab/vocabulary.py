@@ -3,6 +3,7 @@ and study designs, with synonyms, brands, lay terms, abbreviations and misspelli
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -41,6 +42,8 @@ class Match:
 
 def normalise(text: str) -> str:
     """Lower case, accents folded, curly quotes and dashes made plain."""
+    if text.isascii():
+        return text.lower()  # nothing to fold (the common case, and the fast one)
     text = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in text if not unicodedata.combining(c))
     text = text.replace("\u2019", "'").replace("\u2018", "'")
@@ -173,11 +176,9 @@ class Vocabulary:
         norm = normalise(text)
         if len(norm) != len(text):  # accents folded to different lengths: match on a copy
             norm = text.lower()
-        taken: list[tuple[int, int]] = []
+        taken = _Spans()
         found: list[Match] = []
-
-        def free(a: int, b: int) -> bool:
-            return all(b <= s or a >= e for s, e in taken)
+        free = taken.free
 
         if self._pattern is not None:
             for m in self._pattern.finditer(norm):
@@ -239,6 +240,26 @@ COMMON_WORDS = frozenset({
     "hippie", "ships", "chips", "whips", "tips", "steer", "stereo", "stored", "storied",
     "plasma's", "places", "plates", "platter", "hyper", "hello", "heels", "heals",
 })
+
+
+class _Spans:
+    """Non-overlapping spans already matched, kept sorted: whether a new span is free is a
+    binary search, not a scan (a whole article has hundreds of matches)."""
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+
+    def free(self, a: int, b: int) -> bool:
+        i = bisect.bisect_right(self.starts, a)
+        if i and self.ends[i - 1] > a:
+            return False  # the span before reaches into this one
+        return i == len(self.starts) or self.starts[i] >= b
+
+    def append(self, span: tuple[int, int]) -> None:
+        i = bisect.bisect_right(self.starts, span[0])
+        self.starts.insert(i, span[0])
+        self.ends.insert(i, span[1])
 
 
 def _real_word_outside(chunk: str, key: str) -> bool:
