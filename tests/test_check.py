@@ -187,6 +187,11 @@ def test_accurate_hedged_sentences_are_not_flagged(checker):
      "has been shown to repair cartilage or slow arthritis.", None),
     ("Knee steroid injections", "Steroid injections are generally safe, although infection is "
      "a rare risk.", None),
+    # an injection called the first thing to try, against the core treatments guidelines put first
+    ("Gel injections", "Arthrosamid is now a sensible first-line choice for an arthritic knee.",
+     "contradicted"),
+    ("Gel injections", "Arthrosamid should not be a first-line choice for an arthritic knee.",
+     None),
 ])
 def test_each_assertion_in_a_sentence_is_judged(checker, title, sentence, verdict):
     report, _ = checker.check(f"# {title}\n\nInjections are given by a doctor. {sentence}\n",

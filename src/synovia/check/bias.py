@@ -23,7 +23,9 @@ class Signal:
 
 
 @lru_cache(maxsize=4)
+@lru_cache(maxsize=4)
 def load_signals(path: Path) -> tuple[Signal, ...]:
+    """The commercial signals of `commercial.yaml`, read and compiled once per file."""
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     try:
         return tuple(Signal(str(s["id"]), str(s.get("label") or s["id"]),

@@ -236,7 +236,7 @@ class Judge:
         cited_refs = [self.resolved[n] for n in claim.sentence.markers if n in self.resolved]
         claim.cited = bool(cited_refs)
         for check in (self._misdated, self._regulatory, self._safety, self._certainty_claimed,
-                      self._guideline, self._misdescribed):
+                      self._first_line, self._guideline, self._misdescribed):
             if check(claim, grades):
                 if claim.verdict == "supported":
                     self._worse_by_frame(claim, grades)  # one clause right, another wrong
@@ -448,6 +448,31 @@ class Judge:
                 claim.evidence = [src.id]
                 return True
         return False
+
+    def _first_line(self, claim: Claim, grades: list[Grade]) -> bool:
+        """"A first-line treatment" said of an injection: guidelines put the core treatments
+        (exercise, weight management, information and support) first."""
+        cues = self.ctx.claim_cues
+        text = claim.sentence.text
+        m = cues.first_line.search(text) if cues is not None and cues.first_line else None
+        if m is None or self.ctx.lexicon.negated(text, m.start(), 80):
+            return False
+        judged = sorted(t for t in claim.terms.treatments if _judged_category(t, self.ctx))
+        if not judged:
+            return False
+        core = sorted((f for f in self.base.findings.values()
+                       if f.outcome == "recommendation" and f.direction == "benefit"
+                       and f.verification == "verified" and f.treatments
+                       and all(_category(t, self.ctx) == "core" for t in f.treatments)),
+                      key=lambda f: f.id)
+        if not core:
+            return False
+        claim.verdict = "contradicted"
+        claim.reason = (f"calls {self._subject_of(set(judged))} '{m.group(0)}', but guidelines "
+                        f"put the core treatments first: {core[0].clinician}")
+        claim.evidence = list(dict.fromkeys(f.source for f in core))[:3]
+        claim.findings = [f.id for f in core][:3]
+        return True
 
     def _certainty_claimed(self, claim: Claim, grades: list[Grade]) -> bool:
         """"The quality of this evidence was rated high": a certainty above the grade held."""
@@ -769,6 +794,11 @@ def _compared_with(text: str, treatments: set[str], ctx: ArticleContext) -> set[
                 text[max(0, m.start - 25):m.start]):
             out.add(m.id)
     return out
+
+
+def _category(treatment: str, ctx: ArticleContext) -> str | None:
+    term = ctx.vocab.term("treatment", treatment)
+    return term.category if term is not None else None
 
 
 def _judged_category(treatment: str, ctx: ArticleContext) -> bool:

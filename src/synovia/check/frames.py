@@ -63,6 +63,7 @@ class ClaimCues:
     safety_absolute: re.Pattern[str] | None = None  # "no side effects", "risk-free"
     serious_mention: re.Pattern[str] | None = None  # the sentence itself names serious harm
     supposed: re.Pattern[str] | None = None  # "it was once thought that": an idea reported
+    first_line: re.Pattern[str] | None = None  # "a first-line treatment"
 
 
 def _rx(p: str) -> re.Pattern[str]:
@@ -73,7 +74,8 @@ def _rx(p: str) -> re.Pattern[str]:
 _OPTIONAL = ("reports_study", "first_person", "short_duration", "open_ended", "long_duration",
              "certainty_claim", "approval_of_trial", "trivial_effect", "person_recommends",
              "mechanism_talk", "safer_than", "published", "not_absolute", "approval_implied",
-             "joint_excluded", "safety_absolute", "serious_mention", "supposed")
+             "joint_excluded", "safety_absolute", "serious_mention", "supposed",
+             "first_line")
 
 
 @lru_cache(maxsize=4)
