@@ -157,6 +157,36 @@ def test_broken_numbering_html(checker):
     assert "alert" not in " ".join(c.text for c in report.claims)  # scripts ignored
 
 
+def test_headless_bulleted_list_and_a_rat_review_cited_for_hip_steroid_trials(checker):
+    """Issue 11's acceptance article: a reference list with no heading, bulleted `- [n]`
+    entries, and four sentences on steroid trials in the hip citing a rat exosome review."""
+    text = (
+        "# Hip injections: what the trials say\n\n"
+        "Steroid injections into the hip are widely used for arthritis pain [1]. "
+        "In hip osteoarthritis, a corticosteroid injection eased pain for up to eight weeks "
+        "in controlled trials [2]. Trials of hip steroid injections found the benefit had "
+        "faded by three months [2]. Ultrasound guidance was used for the hip injections in "
+        "these trials [2]. Side effects after a hip steroid injection were mostly mild [2].\n\n"
+        "- [1] Intra-articular corticosteroid for knee osteoarthritis. (2015). "
+        "https://doi.org/10.1002/14651858.CD005328.pub3\n"
+        "- [2] Mesenchymal stem cell-derived exosomes for the treatment of knee "
+        "osteoarthritis: a systematic review and meta-analysis based on rat model. (2025). "
+        "https://doi.org/10.3389/fphar.2025.1588841\n")
+    report, _ = checker.check(text, "markdown")
+    cit = report.citations
+    assert cit["references"] == [1, 2] and cit["missing_references"] == []
+    assert not any("Mesenchymal" in c.text for c in report.claims)  # entries are not claims
+    mismatched = [m for m in cit["mismatches"] if m["marker"] == 2]
+    assert len(mismatched) == 4, cit["mismatches"]
+
+
+@pytest.mark.parametrize("marker", ["[1-2-3]", "¹⁻²⁻³", "[3–1]", "[0]", "[99999999999]", "(1,,2)"])
+def test_malformed_markers_never_crash(checker, marker):
+    text = f"# PRP\n\nPRP may ease knee pain for some people {marker}.\n\n1. A study. 2021.\n"
+    report, _ = checker.check(text, "markdown")
+    assert report.citations is not None
+
+
 def test_accurate_hedged_sentences_are_not_flagged(checker):
     text = ("# Exosomes\n\nExosome injections have only been tested in rats, and no exosome "
             "product is approved by the FDA. Stem cell injections do not cure arthritis, and "
