@@ -274,6 +274,34 @@ def test_red_flags_read_what_is_happening_now(asker, question, flag):
         assert "999" in a.summary or "111" in a.summary
 
 
+@pytest.mark.parametrize("question, side", [
+    ("my knee replacement is booked for 5 weeks from now. is it ok to have another cortisone "
+     "jab before then", "inside"),
+    ("The surgeon has put me down for a new hip in about 8 months. Can I still have a steroid "
+     "injection now?", "beyond"),
+])
+def test_the_time_to_an_operation_is_set_against_the_window_studied(asker, question, side):
+    a = asker.ask(question, "patient", None, save=False)
+    first = a.summary.split(". ")[0] + ". " + a.summary.split(". ")[1]
+    assert first.startswith("You said your operation is in") and side in first, a.summary
+    assert "3 months" in a.summary
+
+
+def test_the_most_urgent_advice_comes_first(asker):
+    a = asker.ask("my left calf has been sore and puffy since the weekend and today i'm "
+                  "puffed out just walking to the kitchen. I had a hip injection a fortnight "
+                  "ago", "patient", None, save=False)
+    assert a.safety.red_flags[:1] == ["clot-in-lung"], a.safety.red_flags
+    assert a.summary.index("999") < a.summary.index("111"), a.summary
+
+
+def test_a_fall_is_not_read_as_a_reaction_to_an_injection_never_had(asker):
+    a = asker.ask("tripped over the dog on the stairs last night and now I can't put any weight "
+                  "on my bad knee at all. would a steroid shot help?", "patient", None,
+                  save=False)
+    assert a.safety.red_flags == ["possible-fracture"], a.safety.red_flags
+
+
 def test_osteoarthritis_named_as_ones_own_keeps_the_question_in_scope(asker):
     own = asker.ask("I have rheumatoid arthritis as well as OA and I take methotrexate. does that "
                     "change whether I can have a steroid jab in my OA knee?", "patient", None)

@@ -9,6 +9,7 @@ behind it) rests only on records a patient may see (grade.visibility)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from synovia.ask.answer import Answer, Option, Reference, Safety, Section, Understood
@@ -282,6 +283,7 @@ class Part:
     text: str
     must: bool = False
     closing: bool = False  # said last, after everything asked, when there is room
+    first: bool = False  # the person's own case set against the evidence: said before all else
 
 
 def _facet_parts(fid: str, u: Understanding, grades: list[Grade], ctx: Context,
@@ -408,8 +410,12 @@ def _aspect_parts(aspects: list[Aspect], g: Grade, outcomes: tuple[str, ...], u:
             hits.append(p)
             said |= about
         if hits:
+            hits, personal = _within_window(a, hits, picks, u, ctx)
             used.update(p.finding.id for p in hits[:a.take])
-            short += [Part(_pick_text(p, ctx, g.joint, topic), must=must) for p in hits[:a.take]]
+            parts = [Part(_pick_text(p, ctx, g.joint, topic), must=must) for p in hits[:a.take]]
+            if personal:
+                parts[0] = Part(f"{personal} {parts[0].text}", must=True, first=True)
+            short += parts
             detail += [_pick_text(p, ctx, g.joint, topic) for p in hits]
             continue
         line = a.none.format(what=ctx.t(g.treatment), where=ctx.where(g.joint)) if a.none \
@@ -423,6 +429,32 @@ def _aspect_parts(aspects: list[Aspect], g: Grade, outcomes: tuple[str, ...], u:
             short.append(Part(line, must=must))
             detail.append(line)
     return short, detail
+
+
+_SPAN = re.compile(r"\b(\d+|one|two|three|four|six|twelve)\s+(weeks?|months?)\b", re.I)
+_NUMBER = {"one": 1, "two": 2, "three": 3, "four": 4, "six": 6, "twelve": 12}
+
+
+def _within_window(a: Aspect, hits: list, picks: list, u: Understanding, ctx: Context
+                   ) -> tuple[list, str]:
+    """When the person said how soon their operation is, the harm finding whose span of time
+    holds it leads ("in the 3 months before ... raised infection risk"), with a line that
+    says so in their terms; a span it falls outside of is said too."""
+    weeks = (u.situation.planned_surgery or {}).get("weeks_until")
+    if not a.window or not weeks:
+        return hits, ""
+    for p in [*hits, *picks]:
+        text = ctx.pick.says(p.finding)
+        m = _SPAN.search(text)
+        if p.finding.direction != "harm" or m is None:
+            continue
+        n = int(m.group(1)) if m.group(1).isdigit() else _NUMBER[m.group(1).lower()]
+        span = n * (4.35 if m.group(2).lower().startswith("month") else 1)
+        key = "surgery_inside_window" if weeks <= span else "surgery_outside_window"
+        when = f"{round(weeks)} weeks" if weeks < 9 else f"{round(weeks / 4.35)} months"
+        line = ctx.say(key, when=when, window=m.group(0))
+        return [p, *[h for h in hits if h is not p]], line
+    return hits, ""
 
 
 def _closing(ids: tuple[str, ...], grades: list[Grade], ctx: Context) -> list[str]:
@@ -547,7 +579,8 @@ def compose(u: Understanding, ctx: Context, conversation_id: str | None) -> Answ
     safety = Safety(urgent=u.urgent, red_flags=list(u.red_flags))
 
     if u.urgent:
-        flags = [f for f in lex.red_flags if f.id in u.red_flags]
+        # The most urgent advice first: breathlessness (999) before a swollen calf (111).
+        flags = sorted((f for f in lex.red_flags if f.id in u.red_flags), key=lambda f: f.rank)
         advice = [(f.plain if ctx.patient else f.clinician) + cite(*f.sources) for f in flags]
         safety.message = strip_citations(advice[0])
         sections.append(("urgent", lex.title("urgent"), "\n\n".join(advice)))
@@ -593,7 +626,9 @@ def compose(u: Understanding, ctx: Context, conversation_id: str | None) -> Answ
                 facet_detail["context"] = ctx_detail
             else:
                 routine += short
-        routine = [r for r in routine if not r.closing] + [r for r in routine if r.closing]
+        routine = ([r for r in routine if r.first] + [r for r in routine if not r.closing
+                                                       and not r.first]
+                   + [r for r in routine if r.closing and not r.first])
         if not routine or ("efficacy" not in u.facets and "comparison" not in u.facets):
             # Never an empty short answer; and what the evidence says of the option itself
             # follows whatever specific thing was asked.

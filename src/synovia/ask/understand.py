@@ -252,7 +252,9 @@ def understand(question: str, vocab: Vocabulary, lexicon: Lexicon) -> Understand
     u.facets_asked = any(f.first_at(question) is not None for f in lexicon.facets
                          if not f.internal)
     u.jurisdiction = _jurisdiction(question, cues)
-    u.red_flags = [f.id for f in lexicon.red_flags if f.present(question, lexicon.not_now)]
+    present = [f for f in lexicon.red_flags if f.present(question, lexicon.not_now)]
+    found = {f.id for f in present}
+    u.red_flags = [f.id for f in present if not set(f.yields_to) & found]
     u.out_of_scope = [r.id for r in lexicon.scope if r.search(question)
                       and not (r.id in lexicon.scope_harms and u.treatments
                                and "safety" in u.facets and lexicon.scope_harm_cue is not None

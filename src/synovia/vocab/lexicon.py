@@ -39,6 +39,10 @@ class RedFlag(Rule):
     plain: str = ""
     clinician: str = ""
     sources: tuple[str, ...] = ()
+    #: flags that explain the same words better when they are present too: "can't put any
+    #: weight on it" after a fall is a possible fracture, not a reaction to an injection
+    #: nobody has had
+    yields_to: tuple[str, ...] = ()
 
     @property
     def rank(self) -> int:
@@ -96,6 +100,9 @@ class Aspect(Rule):
     #: finding outcomes searched, when wider than the facet's: "will it last 18 months" is
     #: answered by a placebo-controlled trial's pain result at a year, not only by `duration`
     outcomes: tuple[str, ...] = ()
+    #: the person's own time to their operation is set against the span of time a harm
+    #: finding names ("in the 3 months before"): that finding leads, and says which side
+    window: bool = False
 
     def answered_by(self, text: str) -> bool:
         return bool(self.answers) and all(p.search(text) for p in self.answers)
@@ -309,7 +316,13 @@ def _red_flags(entries: list, where: Path) -> list[RedFlag]:
             tuple(_compile(e.get("patterns"), where, str(e["id"]))),
             level=str(e.get("level", "111")).lower(), plain=" ".join(str(e["plain"]).split()),
             clinician=" ".join(str(e.get("clinician") or e["plain"]).split()),
-            sources=tuple(e.get("sources") or ())))
+            sources=tuple(e.get("sources") or ()),
+            yields_to=tuple(str(x) for x in e.get("yields_to") or ())))
+    known = {f.id for f in flags}
+    for f in flags:
+        if set(f.yields_to) - known:
+            raise LexiconError(f"{where}: {f.id} yields to unknown flags "
+                               f"{sorted(set(f.yields_to) - known)}")
     return sorted(flags, key=lambda f: f.rank)
 
 
@@ -347,7 +360,8 @@ def _aspects(entries: list | None, where: Path, facet: str) -> list[Aspect]:
             prefer=tuple(_compile(e.get("prefer"), where, name)),
             none=str(e.get("none") or ""), general=bool(e.get("general")),
             take=max(1, min(3, int(e.get("take") or 1))),
-            outcomes=tuple(str(o) for o in e.get("outcomes") or ())))
+            outcomes=tuple(str(o) for o in e.get("outcomes") or ()),
+            window=bool(e.get("window"))))
     return aspects
 
 
