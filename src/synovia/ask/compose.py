@@ -410,12 +410,12 @@ def _aspect_parts(aspects: list[Aspect], g: Grade, outcomes: tuple[str, ...], u:
             hits.append(p)
             said |= about
         if hits:
-            hits, personal = _within_window(a, hits, picks, u, ctx)
+            if a.window:
+                # the harm finding whose span holds the person's own time leads (the line
+                # that says so is the situation's: `_context_parts`)
+                hits = _within_window([*hits, *picks], u, ctx)[0][:len(hits)] or hits
             used.update(p.finding.id for p in hits[:a.take])
-            parts = [Part(_pick_text(p, ctx, g.joint, topic), must=must) for p in hits[:a.take]]
-            if personal:
-                parts[0] = Part(f"{personal} {parts[0].text}", must=True, first=True)
-            short += parts
+            short += [Part(_pick_text(p, ctx, g.joint, topic), must=must) for p in hits[:a.take]]
             detail += [_pick_text(p, ctx, g.joint, topic) for p in hits]
             continue
         line = a.none.format(what=ctx.t(g.treatment), where=ctx.where(g.joint)) if a.none \
@@ -435,15 +435,16 @@ _SPAN = re.compile(r"\b(\d+|one|two|three|four|six|twelve)\s+(weeks?|months?)\b"
 _NUMBER = {"one": 1, "two": 2, "three": 3, "four": 4, "six": 6, "twelve": 12}
 
 
-def _within_window(a: Aspect, hits: list, picks: list, u: Understanding, ctx: Context
-                   ) -> tuple[list, str]:
-    """When the person said how soon their operation is, the harm finding whose span of time
-    holds it leads ("in the 3 months before ... raised infection risk"), with a line that
-    says so in their terms; a span it falls outside of is said too."""
+def _within_window(candidates: list, u: Understanding, ctx: Context) -> tuple[list, str]:
+    """When the person said how soon their operation is, the harm finding that names a span
+    of time before surgery leads ("in the 3 months before ... raised infection risk"), with a
+    line that says, in their terms, whether their time falls inside it."""
     weeks = (u.situation.planned_surgery or {}).get("weeks_until")
-    if not a.window or not weeks:
+    seen: set[str] = set()
+    hits = [p for p in candidates if not (p.finding.id in seen or seen.add(p.finding.id))]
+    if not weeks:
         return hits, ""
-    for p in [*hits, *picks]:
+    for p in hits:
         text = ctx.pick.says(p.finding)
         m = _SPAN.search(text)
         if p.finding.direction != "harm" or m is None:
@@ -532,9 +533,17 @@ def _context_parts(u: Understanding, grades: list[Grade], ctx: Context
         if not picks and cid == "planned-joint-replacement":
             picks = [p for t in treatments for p in ctx.pick.about(t, ("surgery-timing",),
                                                                    joint, 1)]
+        personal = ""
+        if picks and cid == "planned-joint-replacement":
+            more = [p for t in treatments for p in ctx.pick.about(t, ("surgery-timing",),
+                                                                  joint, 3)]
+            ordered, personal = _within_window([*picks, *more], u, ctx)
+            picks = ordered[:max(len(picks), 2)] if personal else picks
         if picks:
             lines = [_pick_text(p, ctx, joint) for p in picks]
             parts = [Part(lines[0], must=ctx.high_stakes(cid) or "candidacy" in u.facets)]
+            if personal:
+                parts[0] = Part(f"{personal} {lines[0]}", must=True, first=True)
             # Evidence on one option in this situation says nothing about another: steroid
             # raising blood sugar does not tell a person with diabetes what PRP does.
             missing = [t for t in treatments if len(treatments) > 1 and ctx.high_stakes(cid)
@@ -626,9 +635,11 @@ def compose(u: Understanding, ctx: Context, conversation_id: str | None) -> Answ
                 facet_detail["context"] = ctx_detail
             else:
                 routine += short
-        routine = ([r for r in routine if r.first] + [r for r in routine if not r.closing
-                                                       and not r.first]
-                   + [r for r in routine if r.closing and not r.first])
+        firsts = [r for r in routine if r.first]
+        # (a finding the person's own line already leads with is not said twice)
+        rest = [r for r in routine if not r.first and not any(r.text in f.text for f in firsts)]
+        routine = (firsts + [r for r in rest if not r.closing]
+                   + [r for r in rest if r.closing])
         if not routine or ("efficacy" not in u.facets and "comparison" not in u.facets):
             # Never an empty short answer; and what the evidence says of the option itself
             # follows whatever specific thing was asked.

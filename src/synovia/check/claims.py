@@ -202,9 +202,9 @@ class Judge:
         return [c for c in claims if c.verdict]
 
     def _needs_similarity(self, claim: Claim) -> bool:
-        """Whether closeness to a finding can change this claim's verdict: for a claim with a
-        direction (judged on its frame, or left unjudged) or one its own citation already
-        ties to a source we hold, it cannot, so the model is not run for it."""
+        """Whether closeness to a finding can change this claim's verdict: only when the
+        sentence names a study we may hold and its own citation does not already tie it to a
+        source (the model is the slow part, and topic is never support)."""
         if claim.terms.route == "intravenous":
             return False
         if any(n in self.resolved and self.resolved[n].source for n in claim.sentence.markers):
