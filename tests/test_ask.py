@@ -302,6 +302,13 @@ def test_a_fall_is_not_read_as_a_reaction_to_an_injection_never_had(asker):
     assert a.safety.red_flags == ["possible-fracture"], a.safety.red_flags
 
 
+def test_a_known_harm_leads_the_risks_before_a_small_studys_reassurance(asker):
+    a = asker.ask("are exosome shots worth trying for my arthritic knee", "patient", None,
+                  save=False)
+    risks = next(s for s in a.sections if s.id == "safety").text.split("\n")
+    assert "No harms were reported" not in risks[0], risks
+
+
 def test_osteoarthritis_named_as_ones_own_keeps_the_question_in_scope(asker):
     own = asker.ask("I have rheumatoid arthritis as well as OA and I take methotrexate. does that "
                     "change whether I can have a steroid jab in my OA knee?", "patient", None)

@@ -731,8 +731,15 @@ def _sections(u: Understanding, grades: list[Grade], facet_detail: dict[str, lis
         if reg:
             out.append(("regulatory", lex.title("regulatory"), _bullets(reg)))
     if "safety" not in u.facets:
-        lines = [_pick_text(p, ctx, g.joint, ctx.lexicon.facet("safety").label) for g in grades
-                 for p in ctx.pick.about(g.treatment, ("safety",), g.joint, limit=2)]
+        lines = []
+        for g in grades:
+            picks = ctx.pick.about(g.treatment, ("safety",), g.joint, limit=6)
+            # A harm that is known (a regulator's warning, a trial's side effects) before a
+            # small study's "no harms were reported": reassurance never hides a warning.
+            harms = [p for p in picks if p.finding.direction == "harm"][:1]
+            chosen = harms + [p for p in picks if p not in harms][:2 - len(harms)]
+            lines += [_pick_text(p, ctx, g.joint, ctx.lexicon.facet("safety").label)
+                      for p in chosen]
         if lex.urgent_plain:
             advice = lex.urgent_plain if ctx.patient else lex.urgent_clinician
             lines.append(advice + cite(*lex.urgent_sources))
