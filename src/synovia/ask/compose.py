@@ -9,7 +9,6 @@ behind it) rests only on records a patient may see (grade.visibility)."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from synovia.ask.answer import Answer, Option, Reference, Safety, Section, Understood
@@ -19,6 +18,7 @@ from synovia.evidence import EvidenceBase, PathwayStep, Source
 from synovia.grade import Grade, grade_option, other_joints, plain_verdict, visible
 from synovia.text.citations import cite, number_citations, strip_citations
 from synovia.text.readability import fk_grade
+from synovia.text.timespans import say_weeks, spans
 from synovia.vocab import Vocabulary
 from synovia.vocab.lexicon import Aspect, Facet, Lexicon
 
@@ -431,10 +431,6 @@ def _aspect_parts(aspects: list[Aspect], g: Grade, outcomes: tuple[str, ...], u:
     return short, detail
 
 
-_SPAN = re.compile(r"\b(\d+|one|two|three|four|six|twelve)\s+(weeks?|months?)\b", re.I)
-_NUMBER = {"one": 1, "two": 2, "three": 3, "four": 4, "six": 6, "twelve": 12}
-
-
 def _within_window(candidates: list, u: Understanding, ctx: Context) -> tuple[list, str]:
     """When the person said how soon their operation is, the harm finding that names a span
     of time before surgery leads ("in the 3 months before ... raised infection risk"), with a
@@ -445,15 +441,12 @@ def _within_window(candidates: list, u: Understanding, ctx: Context) -> tuple[li
     if not weeks:
         return hits, ""
     for p in hits:
-        text = ctx.pick.says(p.finding)
-        m = _SPAN.search(text)
-        if p.finding.direction != "harm" or m is None:
+        found = spans(ctx.pick.says(p.finding))
+        if p.finding.direction != "harm" or not found:
             continue
-        n = int(m.group(1)) if m.group(1).isdigit() else _NUMBER[m.group(1).lower()]
-        span = n * (4.35 if m.group(2).lower().startswith("month") else 1)
-        key = "surgery_inside_window" if weeks <= span else "surgery_outside_window"
-        when = f"{round(weeks)} weeks" if weeks < 9 else f"{round(weeks / 4.35)} months"
-        line = ctx.say(key, when=when, window=m.group(0))
+        window = found[0]
+        key = "surgery_inside_window" if weeks <= window.high else "surgery_outside_window"
+        line = ctx.say(key, when=say_weeks(weeks), window=window.words)
         return [p, *[h for h in hits if h is not p]], line
     return hits, ""
 

@@ -17,6 +17,7 @@ from pathlib import Path
 import yaml
 
 from synovia.evidence import EvidenceBase, Finding
+from synovia.text.timespans import say_weeks, spans
 
 DESIGN_WEIGHT = {"systematic-review": 4, "rct": 3, "guideline": 2, "cohort": 2,
                  "case-series": 1, "narrative-review": 1, "other": 1, "regulatory": 1,
@@ -420,27 +421,8 @@ def _judge_one(frame: ClaimFrame, base: EvidenceBase, grade_certainty: dict[str,
     return v
 
 
-_SPAN = re.compile(r"\b(\d+(?:\.\d)?|a|one|two|three|four|five|six|eight|ten|twelve|several|"
-                   r"a few|few|many)"
-                   r"(?:\s*(?:to|-|–|or|and)\s*(\d+|two|three|four|five|six|eight|ten|twelve))?\s*"
-                   r"(days?|weeks?|months?|years?)\b", re.I)
-_WORDS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "eight": 8,
-          "ten": 10, "twelve": 12, "several": 3, "a few": 2, "few": 2, "many": 6}
-_WEEKS = {"day": 1 / 7, "week": 1, "month": 4.35, "year": 52}
-
-
-def _weeks(amount: str, unit: str) -> float:
-    n = float(amount) if amount[0].isdigit() else _WORDS.get(amount.lower(), 1)
-    return n * _WEEKS[unit.lower().rstrip("s")]
-
-
 def _spans(text: str) -> list[tuple[float, float]]:
-    out = []
-    for m in _SPAN.finditer(text):
-        low = _weeks(m.group(1), m.group(3))
-        high = _weeks(m.group(2), m.group(3)) if m.group(2) else low
-        out.append((low, high))
-    return out
+    return [(sp.low, sp.high) for sp in spans(text)]
 
 
 def _duration_verdict(frame: ClaimFrame, held: list[Finding], cues: ClaimCues,
@@ -502,7 +484,7 @@ def _duration_verdict(frame: ClaimFrame, held: list[Finding], cues: ClaimCues,
 
 
 def _say_weeks(weeks: float) -> str:
-    return f"{round(weeks)} weeks" if weeks < 26 else f"{round(weeks / 4.35)} months"
+    return say_weeks(weeks, months_from=26)  # "12 weeks" of relief reads closer to trials
 
 
 _NHS_CLAIM = re.compile(r"\b(available|offered|funded|free|provided|covered|paid for|"
