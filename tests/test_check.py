@@ -240,6 +240,7 @@ def test_each_assertion_in_a_sentence_is_judged(checker, title, sentence, verdic
     "The trial's authors wrote that our results do not support PRP for knee arthritis.",
     "PRP for the knee costs about £3,000 in London and is not offered on the NHS.",
     "It was once thought that PRP might help restore the cushioning of the knee joint.",
+    "The artificial knee won\u2019t last forever, so surgeons like to wait.",
 ])
 def test_information_is_not_flagged(checker, sentence):
     report, _ = checker.check(f"# PRP for knee arthritis\n\n{sentence}\n", "markdown")

@@ -142,7 +142,8 @@ def find_claims(ctx: ArticleContext) -> list[Claim]:
             kinds.append("study")
         cues = ctx.claim_cues
         bold = cues is not None and (cues.figure.search(text) or cues.own_results.search(text)
-                                     or any(p.search(text) for p in cues.absolute)
+                                     or any((m := p.search(text)) and not ctx.lexicon.negated(
+                                         text, m.start(), 40) for p in cues.absolute)
                                      or bool(cues.certainty_claim
                                              and cues.certainty_claim.search(text)))
         progression = cues is not None and any(

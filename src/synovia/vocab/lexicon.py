@@ -266,7 +266,7 @@ class Lexicon:
         undergone the trials needed to be proven safe"); a comma or semicolon ends its reach."""
         if self.negations is None:
             return False
-        before = text[max(0, at - window):at]
+        before = text[max(0, at - window):at].replace("\u2019", "'")  # "won’t" is "won't"
         before = re.split(r"[;,:\u2014()]|\bbut\b", before)[-1]
         return bool(self.negations.search(before))
 
