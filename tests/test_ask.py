@@ -309,6 +309,13 @@ def test_a_known_harm_leads_the_risks_before_a_small_studys_reassurance(asker):
     assert "No harms were reported" not in risks[0], risks
 
 
+def test_does_it_work_is_answered_against_placebo_first(asker):
+    a = asker.ask("is platelet rich plasma any good for an arthritic knee or is it a con",
+                  "patient", None, save=False)
+    shown = next(s for s in a.sections if s.id == "evidence").text.lower()
+    assert re.search(r"placebo|salt[- ]water|saline|sham", shown), shown
+
+
 def test_osteoarthritis_named_as_ones_own_keeps_the_question_in_scope(asker):
     own = asker.ask("I have rheumatoid arthritis as well as OA and I take methotrexate. does that "
                     "change whether I can have a steroid jab in my OA knee?", "patient", None)

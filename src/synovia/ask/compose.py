@@ -9,6 +9,7 @@ behind it) rests only on records a patient may see (grade.visibility)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from synovia.ask.answer import Answer, Option, Reference, Safety, Section, Understood
@@ -757,8 +758,12 @@ def _evidence(grades: list[Grade], ctx: Context) -> str:
     blocks = []
     seen: set[str] = set()
     for g in grades:
-        picks = [p for p in ctx.pick.about(g.treatment, EFFICACY, g.joint, limit=6,
-                                           first_only=True) if p.finding.id not in seen][:3]
+        pool = [p for p in ctx.pick.about(g.treatment, EFFICACY, g.joint, limit=12,
+                                          first_only=True) if p.finding.id not in seen]
+        # "Does it work" is answered against placebo first, as the grade is: findings
+        # against placebo, saline or sham lead; head-to-head comparisons follow.
+        pool = sorted(pool, key=lambda p: not _placebo_controlled(p.finding, ctx))
+        picks = _both_sides(pool, 3)
         if g.best_human_evidence == "none":
             picks += [Pick(f) for f in g.preclinical if ctx.shown(f)][:2]
         seen.update(p.finding.id for p in picks)
@@ -773,6 +778,30 @@ def _evidence(grades: list[Grade], ctx: Context) -> str:
             lines = [ctx.say("fallback_findings")]
         blocks.append(head + "\n" + _bullets(lines))
     return "\n\n".join(blocks)
+
+
+def _both_sides(pool: list[Pick], n: int) -> list[Pick]:
+    """The best `n` findings, but when they all point one way and a placebo-controlled
+    finding held points the other ("RESTORE found no benefit over saline"), it takes the last
+    place: the evidence shown is never one-sided when the evidence held is not."""
+    picks = pool[:n]
+    ways = {p.finding.direction for p in picks}
+    if len(picks) < n or len(ways) != 1 or not ways <= {"benefit", "no-difference"}:
+        return picks
+    other = next((p for p in pool[n:] if p.finding.direction in ("benefit", "no-difference")
+                  and p.finding.direction not in ways and p.finding.comparator
+                  and _PLACEBO.search(p.finding.comparator)), None)
+    return picks[:n - 1] + [other] if other else picks
+
+
+_PLACEBO = re.compile(r"\b(placebo|saline|sham)\b", re.I)
+
+
+def _placebo_controlled(f, ctx: Context) -> bool:
+    """A finding in people against placebo, saline or sham (animal work never leads)."""
+    src = ctx.base.sources.get(f.source)
+    return bool(f.comparator and _PLACEBO.search(f.comparator) and src is not None
+                and src.population.species == "human")
 
 
 def _disagreement(grades: list[Grade], ctx: Context) -> list[tuple[str, str, str]]:
