@@ -436,3 +436,64 @@ def test_figures_to_quote_on_a_consent_form_are_not_a_price_question(asker):
     a = asker.ask("What incidence figures should we quote on our consent form for osteonecrosis "
                   "after hip steroid injections?", "clinician", None, save=False)
     assert "cost" not in a.understood.facets, a.understood.facets
+
+
+@pytest.mark.parametrize("question, audience, wanted", [
+    ("my consultant wants to use the long-acting triamcinolone rather than the normal one in "
+     "my knee - any better?", "patient", r"slow-release|standard"),
+    ("Evidence for extended-release vs immediate-release IA triamcinolone in knee OA?",
+     "clinician", r"extended-release|immediate-release|long-acting"),
+    ("does it matter if my PRP is leukocyte rich, the clinic says theirs has white cells",
+     "patient", r"white blood cells|leukocyte"),
+    ("should my knee steroid be given under ultrasound or is landmark-guided fine",
+     "patient", r"scan|ultrasound"),
+])
+def test_a_form_asked_by_name_is_answered_first(asker, question, audience, wanted):
+    """A form of a treatment named in the question (slow-release, leukocyte content, image
+    guidance) leads the short answer with the records that speak to that form."""
+    a = asker.ask(question, audience, None, save=False)
+    first = a.summary.split("[")[0]
+    assert re.search(wanted, first, re.I), a.summary
+    assert not a.understood.not_held, a.understood.not_held
+
+
+def test_a_form_with_nothing_held_is_declined_plainly(asker):
+    a = asker.ask("is a repeat course of ozone injections for my knee worth it?", "patient",
+                  None, save=False)
+    assert re.search(r"no evidence on repeat courses", a.summary, re.I), a.summary
+
+
+def test_a_guideline_body_named_leads_and_is_never_a_therapy(asker):
+    a = asker.ask("What is the AAOS stance on steroid injections for knee arthritis, and will "
+                  "it change soon?", "patient", None, save=False)
+    assert not a.understood.not_held, a.understood.not_held
+    assert "guidelines" in a.understood.facets
+    assert re.search(r"AAOS|surgeons", a.summary.split(".")[0]), a.summary
+    assert re.search(r"no record of any planned change", a.summary), a.summary
+
+
+def test_clinician_card_states_each_guideline_once_with_its_direction(asker):
+    a = asker.ask("IA hyaluronic acid for knee OA: summary of the evidence", "clinician", None,
+                  save=False)
+    verdict = a.options[0].verdict
+    bodies = re.findall(r"(\b[A-Z][A-Za-z/]+) (\d{4}): ", verdict.split("guidelines:")[-1])
+    assert len(bodies) == len(set(bodies)), verdict
+    assert re.search(r"NICE 2022: against", verdict), verdict
+
+
+@pytest.mark.parametrize("question", [
+    "are fish oil capsules or glucosamine any use for my hip arthritis",
+    "my knee physio suggests acupuncture, is there evidence",
+])
+def test_injection_advice_is_kept_to_injected_treatments(asker, question):
+    a = asker.ask(question, "patient", None, save=False)
+    text = " ".join(s.text for s in a.sections)
+    assert not re.search(r"after any joint injection|will be injected", text, re.I), text
+
+
+def test_another_countrys_figures_are_labelled_as_such(asker):
+    a = asker.ask("how much would PRP in my knee cost in Dublin?", "patient", None, save=False)
+    assert re.search(r"no figures or rules for Ireland itself\. The nearest we hold: In Germany",
+                     a.summary), a.summary
+    b = asker.ask("how much would PRP in my knee cost in Germany?", "patient", None, save=False)
+    assert "no figures or rules for" not in b.summary, b.summary

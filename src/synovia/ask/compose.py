@@ -36,6 +36,7 @@ class Context:
     lexicon: Lexicon
     audience: str
     ranks: dict[str, int] = field(default_factory=dict)  # record id -> retrieval rank
+    country: str | None = None  # a country named within the jurisdiction asked about
 
     def __post_init__(self) -> None:
         self.pick = Selector(self.base, self.audience, self.ranks,
@@ -80,6 +81,27 @@ class Context:
         nothing on them, the answer says so."""
         term = self.vocab.term("context", cid)
         return bool(term and term.category == "safety")
+
+    def injected(self, treatment: str) -> bool:
+        """Given into the joint by needle: only then do injection checks, warning signs after
+        an injection and questions about what is injected apply."""
+        term = self.vocab.term("treatment", treatment)
+        return bool(term and term.injected)
+
+    def other_country(self, record) -> str:
+        """The label of the country asked about when `record` is a price, access or rule
+        fact bound to another country ("In Germany, ...") and not to that one; else ""."""
+        countries = self.lexicon.context.countries
+        if not self.country or self.country not in countries or getattr(
+                record, "outcome", None) not in ("cost", "access", "regulatory"):
+            return ""
+        text = record.plain + " " + record.clinician
+        label, asked = countries[self.country]
+        if asked.search(text):
+            return ""
+        other = any(rx.search(text) for code, (_, rx) in countries.items()
+                    if code != self.country)
+        return label if other else ""
 
     def where(self, joint: str | None) -> str:
         return f" for the {self.j(joint)}" if joint else ""
@@ -168,10 +190,12 @@ def verdict(g: Grade, ctx: Context, say_none: bool = True) -> str:
     if not ctx.patient:
         best = g.best_source
         where = f"{best.who} {best.year}" if best else "none"
-        stances = "; ".join(
-            f"{s.body} {s.source.year}: "
-            f"{s.recommendation.strength_wording or s.recommendation.direction}"
-            for s in g.stances[:4])
+        # Each guideline once, its direction with its strength (a body's several records
+        # on one treatment are one position; the first worded one speaks for it).
+        by_body: dict[tuple[str, int], str] = {}
+        for s in sorted(g.stances, key=lambda s: not s.recommendation.strength_wording):
+            by_body.setdefault((s.short_body, s.source.year), s.position)
+        stances = "; ".join(f"{b} {y}: {pos}" for (b, y), pos in list(by_body.items())[:4])
         text = (f"{_cap(t)}, {j}: certainty {g.certainty}; best evidence "
                 f"{ctx.design(g.best_human_evidence)} ({where}); "
                 f"direction {g.direction}")
@@ -214,8 +238,12 @@ def _verdict_sources(g: Grade, ctx: Context) -> list[str]:
 
 def _pick_text(p: Pick, ctx: Context, joint: str | None, topic: str = "") -> str:
     """A finding in our words; one borrowed from another joint says so, and says that only
-    this topic is missing for the joint asked (other evidence on it may be held)."""
+    this topic is missing for the joint asked (other evidence on it may be held); a price or
+    rule from another country than the one asked about says that first."""
     body = ctx.text(p.finding) + cite(p.finding.source)
+    elsewhere = ctx.other_country(p.finding)
+    if elsewhere:
+        body = ctx.say("other_country", country=elsewhere) + " " + body
     if p.borrowed and joint:
         facet = next((f for f in reversed(ctx.lexicon.facets)
                        if p.finding.outcome in f.outcomes), None)
@@ -334,6 +362,8 @@ def _facet_parts(fid: str, u: Understanding, grades: list[Grade], ctx: Context,
             short.append(Part(lines[0], must=i == 0))
             detail += lines
         return short, detail
+    if fid == "guidelines":
+        return _guideline_parts(u, grades, ctx)
     if fid == "questions" and ctx.patient:
         treatments = [g.treatment for g in grades]
         qs = [q.plain + cite(*q.sources) for q in ctx.lexicon.questions
@@ -368,7 +398,7 @@ def _facet_parts(fid: str, u: Understanding, grades: list[Grade], ctx: Context,
         first = [p for p in picks if p.finding.outcome == outcomes[0]] if outcomes else picks
         none = facet.none.format(what=ctx.t(g.treatment), where=ctx.where(g.joint),
                                  context="", jurisdiction="") if facet and facet.none else ""
-        if not first and none and not answered:
+        if not first and none and not answered and fid not in u.form_facets:
             # Say plainly what we do not hold on the facet's main question, then what we do.
             short.append(Part(none, must=i == 0))
         if picks:
@@ -379,6 +409,43 @@ def _facet_parts(fid: str, u: Understanding, grades: list[Grade], ctx: Context,
         short += [Part(line, must=True, closing=True)
                   for line in _closing(facet.closing, grades, ctx)]
     return short, list(dict.fromkeys(detail))
+
+
+def _guideline_parts(u: Understanding, grades: list[Grade], ctx: Context
+                     ) -> tuple[list[Part], list[str]]:
+    """What guidelines advise, each body once; a body named in the question ("NICE's
+    position") first, and a sub-question on whether the advice will change answered or
+    declined plainly."""
+    named = {b.id for b in ctx.lexicon.bodies if b.search(u.question)}
+    facet = ctx.lexicon.facet("guidelines")
+    short: list[Part] = []
+    detail: list[str] = []
+
+    def body(s) -> set[str]:
+        text = f"{s.source.organisation or ''} {s.source.title} {s.source.id}"
+        return {b.id for b in ctx.lexicon.bodies if b.search(text)}
+
+    for i, g in enumerate(grades):
+        stances = sorted(g.stances, key=lambda s: (
+            not body(s) & named, s.recommendation.verification != "verified",
+            not s.recommendation.strength_wording))
+        lines: list[str] = []
+        bodies: set[tuple[str, int]] = set()
+        for s in stances:
+            key = (s.short_body, s.source.year)
+            if key not in bodies:
+                bodies.add(key)
+                lines.append(ctx.text(s.recommendation) + cite(s.source.id))
+        if not lines and facet is not None:
+            lines = [facet.none.format(what=ctx.t(g.treatment), where=ctx.where(g.joint))]
+        short += [Part(x, must=i == 0 and n == 0) for n, x in enumerate(lines[:2])]
+        detail += lines
+        if facet is not None and i == 0:
+            parts, more = _aspect_parts(_aspects(facet, u.question), g, facet.outcomes, u,
+                                        ctx, facet.label, lead=True)
+            short[1:1] = parts
+            detail += more
+    return short, detail
 
 
 def _aspects(facet: Facet, question: str) -> list[Aspect]:
@@ -432,6 +499,43 @@ def _aspect_parts(aspects: list[Aspect], g: Grade, outcomes: tuple[str, ...], u:
     return short, detail
 
 
+def _form_parts(u: Understanding, grades: list[Grade], ctx: Context
+                ) -> tuple[list[Part], list[str]]:
+    """A form asked about by name ("Zilretta or standard triamcinolone?", "is leukocyte-poor
+    PRP preferred?", "does it need ultrasound guidance?") is answered first, by the records
+    that speak to that form, best fitting first; when none does, the answer says so."""
+    short: list[Part] = []
+    detail: list[str] = []
+    forms = [f for fid in u.forms for f in ctx.lexicon.forms if f.id == fid]
+    for k, form in enumerate(forms[:2]):
+        for g in grades:
+            if not form.of(g.treatment) or any(g.treatment == x.treatment for x in grades[
+                    :grades.index(g)]):
+                continue
+            picks, recs = ctx.pick.on_form(
+                form, g.treatment, g.joint, limit=6, jurisdiction=u.jurisdiction,
+                skip=frozenset() if "cost" in u.facets else frozenset({"cost", "access"}))
+            ranked = sorted(
+                [(form.fit(ctx.pick.says(r)), 0, r.source, ctx.text(r) + cite(r.source))
+                 for r in recs]
+                + [(form.fit(ctx.pick.says(p.finding)), 1, p.finding.source,
+                    _pick_text(p, ctx, g.joint, form.label)) for p in picks],
+                key=lambda x: (-x[0], x[1]))
+            # One line per source: a guideline's statement and our finding from the same
+            # guideline say the same thing twice.
+            seen: set[str] = set()
+            lines = [text for _, _, src, text in ranked
+                     if not (src in seen or seen.add(src))][:6]
+            if not lines:
+                line = form.none.format(what=ctx.t(g.treatment), where=ctx.where(g.joint))
+                short.append(Part(line, must=k == 0))
+                detail.append(line)
+                continue
+            short += [Part(x, must=k == 0 and n < 2) for n, x in enumerate(lines[:2])]
+            detail += lines
+    return short, list(dict.fromkeys(detail))
+
+
 def _within_window(candidates: list, u: Understanding, ctx: Context) -> tuple[list, str]:
     """When the person said how soon their operation is, the harm finding that names a span
     of time before surgery leads ("in the 3 months before ... raised infection risk"), with a
@@ -461,6 +565,8 @@ def _closing(ids: tuple[str, ...], grades: list[Grade], ctx: Context) -> list[st
 
     kinds = {kind(g.treatment) for g in grades}
     lines = []
+    if not any(ctx.injected(g.treatment) for g in grades):
+        return lines  # warning signs after an injection, for a tablet or a needle course
     for fid in ids:
         f = ctx.base.findings.get(fid)
         if f is None or not ctx.shown(f):
@@ -613,8 +719,14 @@ def compose(u: Understanding, ctx: Context, conversation_id: str | None) -> Answ
             parts.insert(len(parts) if u.urgent else 0, Part(named_none, must=True))
         facet_detail: dict[str, list[str]] = {}
         routine: list[Part] = []
+        form_short, facet_detail["forms"] = _form_parts(u, grades, ctx)
         for i, fid in enumerate(u.facets):
             short, detail = _facet_parts(fid, u, grades, ctx, limit=3)
+            if form_short and fid in ("efficacy", "comparison") and len(grades) < 2:
+                # The form asked about answers before the treatment's general verdict
+                # (a comparison of two options named still leads with its synthesis).
+                for s in short:
+                    s.must = False
             if i > 0:
                 for s in short:
                     # The comparison's synthesis stays when two or more options were named.
@@ -625,7 +737,11 @@ def compose(u: Understanding, ctx: Context, conversation_id: str | None) -> Answ
                 ctx_short, ctx_detail = _context_parts(u, grades, ctx)
                 # The person's own situation, when it changes what is safe, comes first.
                 lead = [c for c in ctx_short if c.must]
-                routine += lead + short + [c for c in ctx_short if not c.must]
+                # A form asked about leads, but a comparison of the options named keeps its
+                # synthesis first.
+                ahead = form_short if len(grades) < 2 else []
+                routine += (lead + ahead + short + [f for f in form_short if f not in ahead]
+                            + [c for c in ctx_short if not c.must])
                 facet_detail["context"] = ctx_detail
             else:
                 routine += short
@@ -707,8 +823,12 @@ def _sections(u: Understanding, grades: list[Grade], facet_detail: dict[str, lis
     out: list[tuple[str, str, str]] = []
     if facet_detail.get("context"):
         out.append(("context", lex.title("context"), _bullets(facet_detail["context"])))
+    if facet_detail.get("forms"):
+        labels = [f.label for fid in u.forms for f in lex.forms if f.id == fid]
+        out.append(("forms", _cap(_and(labels[:2])), _bullets(facet_detail["forms"])))
     for fid in u.facets:
-        if fid in ("efficacy", "questions", "pathway") or not facet_detail.get(fid):
+        if fid in ("efficacy", "questions", "pathway", "guidelines") \
+                or not facet_detail.get(fid):
             continue
         facet = lex.facet(fid)
         out.append((fid, facet.title if facet else fid, _bullets(facet_detail[fid])))
@@ -734,9 +854,13 @@ def _sections(u: Understanding, grades: list[Grade], facet_detail: dict[str, lis
             chosen = harms + [p for p in picks if p not in harms][:2 - len(harms)]
             lines += [_pick_text(p, ctx, g.joint, ctx.lexicon.facet("safety").label)
                       for p in chosen]
-        if lex.urgent_plain:
+        if lex.urgent_plain and any(ctx.injected(g.treatment) for g in grades):
             advice = lex.urgent_plain if ctx.patient else lex.urgent_clinician
             lines.append(advice + cite(*lex.urgent_sources))
+        facet = lex.facet("safety")
+        if not lines and facet is not None:
+            lines = [facet.none.format(what=ctx.t(g.treatment), where=ctx.where(g.joint))
+                     for g in grades[:2]]
         out.append(("safety", lex.title("safety"), _bullets(lines)))
     if "pathway" in u.facets or "candidacy" in u.facets or not u.treatments:
         steps = _steps(ctx)
@@ -747,8 +871,9 @@ def _sections(u: Understanding, grades: list[Grade], facet_detail: dict[str, lis
         treatments = [g.treatment for g in grades]
         qs = [q for q in lex.questions if q.applies_to(treatments)
               and all(s in ctx.base.sources for s in q.sources)]
-        if qs and ("questions" in u.facets or "cost" in u.facets
-                   or any(t not in ("corticosteroid",) for t in treatments)):
+        if qs and any(ctx.injected(t) for t in treatments) and (
+                "questions" in u.facets or "cost" in u.facets
+                or any(t not in ("corticosteroid",) for t in treatments)):
             out.append(("questions", lex.title("questions"),
                         _bullets([q.plain + cite(*q.sources) for q in qs[:6]])))
     return out

@@ -8,9 +8,9 @@ import heapq
 import re
 from dataclasses import dataclass, field
 
-from synovia.evidence import EvidenceBase, Finding, RegulatoryStatus
+from synovia.evidence import EvidenceBase, Finding, Recommendation, RegulatoryStatus
 from synovia.grade import visible
-from synovia.vocab.lexicon import Aspect
+from synovia.vocab.lexicon import Aspect, Form
 
 DESIGN_ORDER = {"systematic-review": 0, "rct": 1, "guideline": 2, "cohort": 3,
                 "regulatory": 4, "case-series": 5, "narrative-review": 6, "other": 7,
@@ -101,6 +101,25 @@ class Selector:
         # A situation's evidence is never borrowed from another joint: "nothing held for you"
         # is more honest than a finding about somebody else's shoulder.
         return self._joint_honest(pool, joint, limit, borrow=False)
+
+    def on_form(self, form: Form, treatment: str, joint: str | None, limit: int = 4,
+                jurisdiction: str | None = None, skip: frozenset[str] = frozenset()
+                ) -> tuple[list[Pick], list[Recommendation]]:
+        """Findings and guideline statements that speak to a form of `treatment` asked by
+        name (a slow-release steroid, a scan-guided shot): what the record says must name
+        the form; any outcome but those in `skip` counts (a form may be asked about for
+        benefit or for harm; a price list that mentions it answers neither)."""
+        ids = (treatment, *form.also)
+        seen: set[str] = set()
+        pool = [f for t in ids for f in self.shown(t)
+                if not (f.id in seen or seen.add(f.id)) and f.outcome not in skip
+                and (jurisdiction is None or f.jurisdiction in (None, jurisdiction))
+                and form.answered_by(self.says(f))]
+        recs = [r for r in self.base.recommendations.values()
+                if r.treatment in ids and (joint is None or r.joint in (joint, None))
+                and visible(r, self.audience) and form.answered_by(self.says(r))]
+        recs.sort(key=lambda r: (-form.fit(self.says(r)), r.joint is None, r.id))
+        return self._joint_honest(pool, joint, limit, aspect=form), recs[:limit]
 
     def head_to_head(self, a: str, b: str, joint: str | None, limit: int = 2) -> list[Pick]:
         """Findings from studies that compared `a` with `b` directly."""

@@ -65,7 +65,8 @@ class Asker:
             u = inherit(u, previous)
         base = self.store.evidence()
         ranks = self._ranks(question, u, base)
-        answer = compose(u, Context(base, self.vocab, self.lexicon, audience, ranks), cid)
+        answer = compose(u, Context(base, self.vocab, self.lexicon, audience, ranks,
+                                    country=u.country), cid)
         if save:
             save_turn(self.store, cid, question, audience, u.state())
         return answer

@@ -123,11 +123,16 @@ class Understanding:
     joints: list[str] = field(default_factory=list)
     facets: list[str] = field(default_factory=list)
     jurisdiction: str | None = None
+    country: str | None = None  # a country within the jurisdiction (Ireland within the EU)
     situation: Situation = field(default_factory=Situation)
     red_flags: list[str] = field(default_factory=list)
     out_of_scope: list[str] = field(default_factory=list)
     mentions_oa: bool = False
     inherited: list[str] = field(default_factory=list)
+    forms: list[str] = field(default_factory=list)  # forms asked by name (forms.yaml)
+    #: forms whose words only name the injection meant ("an ultrasound-guided hip injection")
+    forms_naming: list[str] = field(default_factory=list)
+    form_facets: list[str] = field(default_factory=list)  # facets asked only through a form
     facets_asked: bool = False  # False when no facet cue matched and "efficacy" was assumed
     #: every therapy asked about so far in the conversation, oldest first ("those two")
     earlier: list[Subject] = field(default_factory=list)
@@ -166,6 +171,7 @@ class Understanding:
         return {"subjects": [s.__dict__ for s in self.subjects], "joints": self.joints,
                 "earlier": [s.__dict__ for s in earlier[-4:]],
                 "facets": self.facets, "jurisdiction": self.jurisdiction,
+                "country": self.country,
                 "situation": self.situation.as_dict(), "mentions_oa": self.mentions_oa}
 
 
@@ -205,17 +211,19 @@ def understand(question: str, vocab: Vocabulary, lexicon: Lexicon) -> Understand
             # "an ultrasound-guided hip injection": the usual injections, given that way.
             for tid in cues.guided_injection_means:
                 _add_subject(u, Subject(tid, "image-guided injection", "injection"))
+            u.forms_naming.append("image-guidance")
     if cues.named_by_giver and cues.named_by_giver.search(question):
         # "or just another of the injections my GP does": the usual injection, by name.
         for tid in cues.usual_injection_means:
             _add_subject(u, Subject(tid, "the usual injection", "injection"))
     if not u.subjects and cues.usual_injection and \
             cues.usual_injection.search(question) and not _unknown_therapies(
-                question, matches, cues):
+                question, matches, cues, known=(*lexicon.forms, *lexicon.bodies)):
         # "my GP says an injection is the next step": the usual injection.
         for tid in cues.usual_injection_means:
             _add_subject(u, Subject(tid, "the usual injection", "injection"))
-    for name in _unknown_therapies(question, matches, cues):
+    known = (*lexicon.forms, *lexicon.bodies)
+    for name in _unknown_therapies(question, matches, cues, known=known):
         _add_subject(u, Subject(None, name, "unknown"))
     # Painkillers asked about around an injection already had ("can I take ibuprofen after my
     # PRP?") are a question about that injection.
@@ -249,9 +257,24 @@ def understand(question: str, vocab: Vocabulary, lexicon: Lexicon) -> Understand
     u.mentions_oa = _own_oa(question) or (
         bool(_OA.search(question)) and not _NOT_OA.search(question))
     u.facets = _facets(question, lexicon, len(u.treatments) + len(u.unknown))
+    named = sorted((m.start(), f.id) for f in lexicon.forms for m in [f.search(question)] if m)
+    u.forms = [fid for _, fid in named if fid not in u.forms_naming]
+    if u.forms:
+        # A facet asked only in a form's own words ("done blind or under ultrasound?" is
+        # procedure) is answered by the form: it has no gap of its own to declare.
+        spans = [m.span() for f in lexicon.forms if f.id in u.forms for p in f.patterns
+                 for m in p.finditer(question)]
+        for f in lexicon.facets:
+            hits = [m.span() for p in f.patterns for m in p.finditer(question)]
+            if f.id in u.facets and hits and all(
+                    any(a <= x and y <= b for a, b in spans) for x, y in hits):
+                u.form_facets.append(f.id)
     u.facets_asked = any(f.first_at(question) is not None for f in lexicon.facets
                          if not f.internal)
     u.jurisdiction = _jurisdiction(question, cues)
+    named = sorted((m.start(), code) for code, (_, rx) in cues.countries.items()
+                   for m in [rx.search(question)] if m)
+    u.country = named[0][1] if named else None
     present = [f for f in lexicon.red_flags if f.present(question, lexicon.not_now)]
     found = {f.id for f in present}
     u.red_flags = [f.id for f in present if not set(f.yields_to) & found]
@@ -404,12 +427,16 @@ def _tried_spans(text: str, lexicon: Lexicon) -> list[tuple[int, int]]:
     return spans
 
 
-def _unknown_therapies(text: str, matches, cues, frames: bool = True) -> list[str]:
+def _unknown_therapies(text: str, matches, cues, frames: bool = True,
+                       known: tuple = ()) -> list[str]:
     """Therapies the vocabulary does not know, kept by name: those named with a cue word
     ("ozone injections", "CBD oil") and, when no known therapy is asked about, what the
-    question's frame names ("does turmeric help ...", "has anyone tried X for ...")."""
+    question's frame names ("does turmeric help ...", "has anyone tried X for ...").
+    Words matched by a `known` rule are not therapies: a form of a known treatment ("the
+    slow release one"), a guideline body ("NICE's position")."""
     low = text.lower()
     taken = [(m.start, m.end) for m in matches if m.kind in ("treatment", "joint", "context")]
+    taken += [m.span() for r in known for p in r.patterns for m in p.finditer(text)]
     out: list[str] = []
 
     def keep(start: int, phrase: str, trim_stop: bool) -> None:
@@ -552,6 +579,7 @@ def inherit(u: Understanding, previous: dict) -> Understanding:
         u.facets = list(previous["facets"])
         u.inherited.append("facets")
     if u.jurisdiction is None and previous.get("jurisdiction"):
+        u.country = u.country or previous.get("country")
         u.jurisdiction = previous["jurisdiction"]
         u.inherited.append("jurisdiction")
     old = Situation.from_dict(previous.get("situation") or {})

@@ -40,6 +40,19 @@ class Stance:
     def body(self) -> str:
         return self.source.organisation or self.source.author or self.source.title
 
+    @property
+    def short_body(self) -> str:
+        """'NICE' for 'National Institute for Health and Care Excellence (NICE)'."""
+        m = re.search(r"\(([A-Z][A-Za-z/&-]{1,12})\)\s*$", self.body)
+        return m.group(1) if m else self.body
+
+    @property
+    def position(self) -> str:
+        """Direction and strength together ("against (strong)"): a strength label alone
+        ("Moderate") reads as a recommendation for."""
+        r = self.recommendation
+        return f"{r.direction} ({r.strength_wording})" if r.strength_wording else r.direction
+
     def as_dict(self) -> dict:
         r = self.recommendation
         return {

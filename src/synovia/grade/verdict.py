@@ -65,7 +65,13 @@ def plain_verdict(g: Grade, treatment_label: str, joint_label: str | None,
         "comparable": _head_to_head(g, t, joint_label),
     }[g.direction]
     if g.direction == "uncertain":
-        return lead  # "we are quite sure" of an unclear result reads as a contradiction
+        # "we are quite sure" of an unclear result reads as a contradiction; why it is unclear
+        # is said instead, when the studies in people are only uncontrolled ones.
+        if g.best_human_evidence in ("case-series", "cohort", "other"):
+            lead += " The studies in people so far are small and had no placebo group."
+            if g.preclinical:
+                lead += " Much of the research is in animals, not people."
+        return lead
     return f"{lead} {CERTAINTY_PLAIN[g.certainty]}"
 
 

@@ -116,6 +116,20 @@ class Aspect(Rule):
 
 
 @dataclass(frozen=True)
+class Form(Aspect):
+    """A form of a treatment, or a way of giving it, asked about by name (a slow-release
+    steroid, leukocyte-poor PRP, a scan-guided shot, a repeat course): the records that speak
+    to it answer before anything about the treatment in general (data/lexicon/forms.yaml)."""
+
+    treatments: tuple[str, ...] = ()  # empty: a form of any injection
+    #: treatments whose records speak to this form whatever the injection (image guidance)
+    also: tuple[str, ...] = ()
+
+    def of(self, treatment: str) -> bool:
+        return not self.treatments or treatment in self.treatments
+
+
+@dataclass(frozen=True)
 class Facet(Rule):
     """One thing a question can ask about, the finding outcomes that answer it and its wording."""
 
@@ -168,6 +182,8 @@ class ContextCues:
     goals: dict[str, list[re.Pattern[str]]] = field(default_factory=dict)
     jurisdiction: dict[str, re.Pattern[str]] = field(default_factory=dict)
     jurisdiction_weak: dict[str, re.Pattern[str]] = field(default_factory=dict)
+    #: countries within a jurisdiction (Ireland within the EU): label and the words for it
+    countries: dict[str, tuple[str, re.Pattern[str]]] = field(default_factory=dict)
     age_asked: re.Pattern[str] | None = None
     age_number: re.Pattern[str] | None = None
     joint_implied: dict[str, re.Pattern[str]] = field(default_factory=dict)
@@ -229,6 +245,7 @@ class Lexicon:
     help_plain: str = ""
     help_url: str | None = None
     facets: list[Facet] = field(default_factory=list)
+    forms: list[Form] = field(default_factory=list)
     context: ContextCues = field(default_factory=ContextCues)
     wording: dict = field(default_factory=dict)
     folder: Path | None = None  # where it was read from (jobs read their own files beside it)
@@ -365,6 +382,18 @@ def _aspects(entries: list | None, where: Path, facet: str) -> list[Aspect]:
     return aspects
 
 
+def _forms(entries: list | None, where: Path) -> list[Form]:
+    forms = []
+    for a in _aspects(entries, where, "forms"):
+        entry = next(e for e in entries or [] if str(e.get("id")) == a.id)
+        treatments = entry.get("treatments") or []
+        if not isinstance(treatments, list):
+            raise LexiconError(f"{where}: form {a.id}: 'treatments' must be a list")
+        forms.append(Form(**{**a.__dict__, "treatments": tuple(str(t) for t in treatments),
+                             "also": tuple(str(t) for t in entry.get("also") or ())}))
+    return forms
+
+
 def _context(data: dict, where: Path) -> ContextCues:
     c = ContextCues()
     c.age = _compile(data.get("age"), where, "age")
@@ -382,6 +411,11 @@ def _context(data: dict, where: Path) -> ContextCues:
                       for k, v in (data.get("jurisdiction") or {}).items()}
     c.jurisdiction_weak = {k: _compile(v, where, f"jurisdiction_weak.{k}")[0]
                            for k, v in (data.get("jurisdiction_weak") or {}).items()}
+    for k, v in (data.get("countries") or {}).items():
+        if not isinstance(v, dict) or not v.get("label") or not v.get("pattern"):
+            raise LexiconError(f"{where}: countries.{k}: needs a label and a pattern")
+        c.countries[str(k)] = (str(v["label"]), _compile([v["pattern"]], where,
+                                                         f"countries.{k}")[0])
     age_if = data.get("age_if_asked") or {}
     if age_if:
         c.age_asked = _compile(age_if.get("asked"), where, "age_if_asked.asked")[0]
@@ -469,6 +503,7 @@ def load_lexicon(folder: Path) -> Lexicon:
     lex.help_plain = str(help_.get("plain", "")).strip()
     lex.help_url = help_.get("url")
     lex.facets = _facets(_read(folder / "facets.yaml").get("facets"), folder / "facets.yaml")
+    lex.forms = _forms(_read(folder / "forms.yaml").get("forms"), folder / "forms.yaml")
     lex.context = _context(_read(folder / "context.yaml"), folder / "context.yaml")
     lex.wording = _wording(_read(folder / "answer.yaml"), folder / "answer.yaml")
     questions = _read(folder / "questions.yaml")

@@ -28,6 +28,18 @@ class Term:
     label: str
     clinician_label: str
     category: str | None = None
+    #: how a treatment is given (injection, oral, needle, procedure, device ...): what is
+    #: said about needles in a joint applies only to what is injected
+    route: str | None = None
+
+    @property
+    def injected(self) -> bool:
+        return (self.route or ("injection" if self.category == "injection" else "")) == \
+            "injection"
+
+
+ROUTES = ("injection", "oral", "topical", "needle", "procedure", "device", "physical",
+          "surgery")
 
 
 @dataclass(frozen=True)
@@ -88,9 +100,12 @@ class Vocabulary:
                     raise VocabularyError(f"{where}: every {singular} needs an id")
                 tid = str(entry["id"])
                 label = str(entry.get("label") or tid)
+                route = entry.get("route")
+                if route is not None and route not in ROUTES:
+                    raise VocabularyError(f"{where}: {tid}: route must be one of {ROUTES}")
                 vocab.terms[singular][tid] = Term(
                     singular, tid, label, str(entry.get("clinician_label") or label),
-                    entry.get("category"),
+                    entry.get("category"), route,
                 )
                 if kind != "contexts":
                     # A situation is matched by the words listed for it only: its id or label
