@@ -39,7 +39,7 @@ FACET_WORDS = {
     "safety": r"\b(risks?|side effects?|infection\w*|septic|flush\w*|harms?|safe\w*|flare\w*|"
               r"complications?|adverse|swelling|pain|damage|serious|problems?|cause\w*|fluid|effusion|"
               r"bleed\w*|bruis\w*|rare\w*|common|\d+ in \d+|\d+%|sick|ill|infect\w*|allerg\w*|"
-              r"should not|avoid\w*|not for)\b",
+              r"should not|avoid\w*|not for|blood sugar|glucose)\b",
     "surgery-timing": r"\b(operation|surgery|replacement|arthroplasty|surgeon|PJI|TKA|THA|TKR)\b",
     "procedure": r"\b(needle|anaesthe\w*|anesthe\w*|blood|sample|scan|ultrasound|x-ray|minutes?|"
                  r"rest|day|clinic|marrow|fat|drive|hours?|numb\w*|inject\w*|procedure|after|avoid\w*)\b",

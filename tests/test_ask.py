@@ -497,3 +497,23 @@ def test_another_countrys_figures_are_labelled_as_such(asker):
                      a.summary), a.summary
     b = asker.ask("how much would PRP in my knee cost in Germany?", "patient", None, save=False)
     assert "no figures or rules for" not in b.summary, b.summary
+
+
+def test_the_kind_of_blood_thinner_taken_leads_and_stopping_it_alone_is_advised_against(asker):
+    a = asker.ask("I take rivaroxaban for my heart - should I come off it before my knee "
+                  "steroid jab?", "patient", None, save=False)
+    first = a.summary.split("[")[0]
+    assert not re.search(r"warfarin", first, re.I), a.summary
+    assert re.search(r"do not stop|no need to stop", a.summary, re.I), a.summary
+
+
+def test_commentary_never_opens_an_answer_on_harm_when_a_study_is_held(asker):
+    a = asker.ask("what are the risks of a cortisone shot in my knee for someone in their 30s?",
+                  "patient", None, save=False)
+    assert not a.summary.startswith("Experts replying"), a.summary
+
+
+def test_a_question_on_the_quality_of_the_evidence_is_answered(asker):
+    a = asker.ask("are the studies on hyaluronic acid for knees any good, or is there a risk of "
+                  "bias?", "patient", None, save=False)
+    assert re.search(r"bias|weak|trials?|quality", a.summary, re.I), a.summary

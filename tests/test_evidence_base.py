@@ -107,3 +107,20 @@ def test_patient_sentences_do_not_overclaim():
         for sentence in re.split(r"(?<=[.!?])\s+", record.plain):
             if FORBIDDEN.search(sentence):
                 assert NEGATION.search(sentence), f"{record.id}: {sentence}"
+
+
+BACK_REFERENCE = re.compile(r"^(Same|In the same|The same|These|This trial|That trial|It also|"
+                            r"Also)\b|^[^.]*\balso strongly\b|\bthe reason is the same\b", re.I)
+
+
+def test_every_record_stands_on_its_own():
+    """Records are shown one at a time, in any order: none leans on a record before it
+    ("Same preprint: ...", "also advises against ...; the reason is the same")."""
+    from synovia.evidence import KnownTerms, read_evidence
+
+    base, _ = read_evidence(DATA / "evidence", KnownTerms())
+    records = [*base.findings.values(), *base.recommendations.values(),
+               *base.regulatory.values()]
+    leaning = [f"{r.id}: {text[:60]}" for r in records for text in (r.plain, r.clinician)
+               if BACK_REFERENCE.search(text)]
+    assert not leaning, leaning

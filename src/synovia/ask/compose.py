@@ -125,6 +125,11 @@ def _and(items: list[str]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
+def _or(items: list[str]) -> str:
+    items = list(dict.fromkeys(i for i in items if i))
+    return ", ".join(items[:-1]) + " or " + items[-1] if len(items) > 1 else "".join(items)
+
+
 def _words(text: str) -> int:
     return len(strip_citations(text).split())
 
@@ -313,6 +318,7 @@ class Part:
     must: bool = False
     closing: bool = False  # said last, after everything asked, when there is room
     first: bool = False  # the person's own case set against the evidence: said before all else
+    asked: bool = False  # answers a narrower question asked: kept even in a later facet
 
 
 def _facet_parts(fid: str, u: Understanding, grades: list[Grade], ctx: Context,
@@ -392,9 +398,10 @@ def _facet_parts(fid: str, u: Understanding, grades: list[Grade], ctx: Context,
             short += parts
             detail += lines
             answered = bool(parts)
-        picks = ctx.pick.about(g.treatment, outcomes, g.joint, limit=limit,
+        picks = ctx.pick.about(g.treatment, outcomes, g.joint, limit=limit + 4,
                                jurisdiction=u.jurisdiction,
                                aspect=aspects[0] if aspects else None)
+        picks = _studies_first(picks, outcomes, ctx)[:limit]
         first = [p for p in picks if p.finding.outcome == outcomes[0]] if outcomes else picks
         none = facet.none.format(what=ctx.t(g.treatment), where=ctx.where(g.joint),
                                  context="", jurisdiction="") if facet and facet.none else ""
@@ -448,6 +455,20 @@ def _guideline_parts(u: Understanding, grades: list[Grade], ctx: Context
     return short, detail
 
 
+def _studies_first(picks: list[Pick], outcomes: tuple[str, ...], ctx: Context) -> list[Pick]:
+    """On benefit or harm, a study or a guideline leads before commentary: a reply to
+    another paper, a clinic page or an overview never opens the answer when one is held."""
+    if not set(outcomes) & {"safety", *EFFICACY}:
+        return picks
+
+    def commentary(p: Pick) -> bool:
+        src = ctx.base.sources.get(p.finding.source)
+        return src is None or src.kind in ("other", "narrative-review")
+
+    lead = next((p for p in picks if not commentary(p)), None)
+    return [lead, *[p for p in picks if p is not lead]] if lead else picks
+
+
 def _aspects(facet: Facet, question: str) -> list[Aspect]:
     """Narrower questions within `facet`: those in the sentences that ask first, then the
     rest of the text ("... make the arthritis worse over time, is that true")."""
@@ -473,7 +494,8 @@ def _aspect_parts(aspects: list[Aspect], g: Grade, outcomes: tuple[str, ...], u:
             text = ctx.pick.says(p.finding)
             about = a.topics(text)
             # A second finding on the same thing ("flushing" twice) says nothing new.
-            if p.finding.id in used or not a.answered_by(text) or (about <= said and hits):
+            if p.finding.id in used or not a.answered_by(text) or (about <= said and hits) \
+                    or (ctx.lexicon.contents_only and ctx.lexicon.contents_only.search(text)):
                 continue
             hits.append(p)
             said |= about
@@ -483,7 +505,8 @@ def _aspect_parts(aspects: list[Aspect], g: Grade, outcomes: tuple[str, ...], u:
                 # that says so is the situation's: `_context_parts`)
                 hits = _within_window([*hits, *picks], u, ctx)[0][:len(hits)] or hits
             used.update(p.finding.id for p in hits[:a.take])
-            short += [Part(_pick_text(p, ctx, g.joint, topic), must=must) for p in hits[:a.take]]
+            short += [Part(_pick_text(p, ctx, g.joint, topic), must=must, asked=True)
+                      for p in hits[:a.take]]
             detail += [_pick_text(p, ctx, g.joint, topic) for p in hits]
             continue
         line = a.none.format(what=ctx.t(g.treatment), where=ctx.where(g.joint)) if a.none \
@@ -603,6 +626,18 @@ def _comparison(u: Understanding, grades: list[Grade], ctx: Context
     # guideline for it is never named as the strongest.
     benefit = [g for g in grades if g.direction == "benefit"
                and g.best_human_evidence != "none" and not (g.against and not g.for_)]
+    # Options the evidence judges alike are said together ("little or no benefit from PRP or
+    # gel injections for the hip"), so every option named is answered in one sentence.
+    alike = [g for g in grades if g.direction == "no-difference"
+             and g.best_human_evidence != "none" and not other_joints(g)]
+    if len(alike) >= 2:
+        names = _or([ctx.t(g.treatment) for g in alike])
+        line = ctx.say("group_no_benefit", names=names, where=ctx.where(joint))
+        if all(g.against and not g.for_ for g in alike):
+            line += " " + ctx.say("group_against")
+        sources = [s for g in alike for s in _verdict_sources(g, ctx)[:1]]
+        short.append(Part(line + cite(*sources), must=True))
+        detail.append(line + cite(*sources))
     if len(grades) > 1:
         if benefit:
             best = max(benefit, key=lambda g: (levels.index(g.certainty), len(g.for_)))
@@ -614,7 +649,7 @@ def _comparison(u: Understanding, grades: list[Grade], ctx: Context
             short.append(Part(line + cite(*_verdict_sources(best, ctx)[:1]), must=True))
             detail.append(line + cite(*_verdict_sources(best, ctx)[:1]))
         else:
-            short.append(Part(ctx.say("none_strong"), must=True))
+            short.append(Part(ctx.say("none_strong"), must=len(alike) < 2))
     return short, detail
 
 
@@ -626,8 +661,21 @@ def _context_parts(u: Understanding, grades: list[Grade], ctx: Context
     joint = grades[0].joint if grades else None
     short: list[Part] = []
     detail: list[str] = []
+    classes = ctx.lexicon.context.medicine_classes
+    named = {k for k, rx in classes.items() if rx.search(u.question)}
+
+    def kind_fit(p: Pick) -> int:
+        """0: about the kind of medicine the person takes; 1: about none in particular;
+        2: about another kind only."""
+        said = {k for k, rx in classes.items() if rx.search(ctx.pick.says(p.finding))}
+        return 0 if said & named else (2 if said and named else 1)
+
+    facet = ctx.lexicon.facet("interaction")
+    asked = _aspects(facet, u.question) if facet else []
     for cid in u.situation.contexts():
-        picks = ctx.pick.for_context(cid, treatments, joint, limit=3)
+        pool = ctx.pick.for_context(cid, treatments, joint, limit=8)
+        picks = sorted(pool, key=lambda p: (kind_fit(p), -sum(
+            a.fit(ctx.pick.says(p.finding)) for a in asked)))[:3]
         if not picks and cid == "recent-injection":
             picks = [p for t in treatments for p in ctx.pick.about(t, ("dosing",), joint, 1)]
         if not picks and cid == "planned-joint-replacement":
@@ -641,7 +689,16 @@ def _context_parts(u: Understanding, grades: list[Grade], ctx: Context
             picks = ordered[:max(len(picks), 2)] if personal else picks
         if picks:
             lines = [_pick_text(p, ctx, joint) for p in picks]
-            parts = [Part(lines[0], must=ctx.high_stakes(cid) or "candidacy" in u.facets)]
+            stakes = ctx.high_stakes(cid)
+            # What changes what is safe for this person is said in two records, not one:
+            # the evidence and the advice that goes with it (do not stop a blood thinner).
+            # The second line is the one that adds most to the first (advice after evidence).
+            extra = max(lines[1:], key=lambda x: _new_words(x, lines[0]), default="")
+            parts = [Part(lines[0], must=stakes or "candidacy" in u.facets)] + (
+                # (a situation told in an earlier turn was answered for then: one line
+                # reminds, and what is asked now keeps its room)
+                [Part(extra, must=stakes and cid not in u.told_before)]
+                if extra and _new_words(extra, lines[0]) >= 5 else [])
             if personal:
                 parts[0] = Part(f"{personal} {lines[0]}", must=True, first=True)
             # Evidence on one option in this situation says nothing about another: steroid
@@ -661,6 +718,13 @@ def _context_parts(u: Understanding, grades: list[Grade], ctx: Context
             short.append(Part(line, must=True))
             detail.append(line)
     return short, list(dict.fromkeys(detail))
+
+
+def _new_words(text: str, earlier: str) -> int:
+    """How many content words `text` adds to `earlier`: "your blood sugar may go up after a
+    steroid shot" adds little to "blood sugar rose after a steroid shot"."""
+    words = set(re.findall(r"[a-z]{4,}", strip_citations(text).lower()))
+    return len(words - set(re.findall(r"[a-z]{4,}", strip_citations(earlier).lower())))
 
 
 def _fit(parts: list[Part], budget: int = SUMMARY_WORDS) -> str:
@@ -730,7 +794,7 @@ def compose(u: Understanding, ctx: Context, conversation_id: str | None) -> Answ
             if i > 0:
                 for s in short:
                     # The comparison's synthesis stays when two or more options were named.
-                    s.must = s.must and i < 3 and (fid != "efficacy") and (
+                    s.must = s.must and i < 3 and (fid != "efficacy" or s.asked) and (
                         fid != "comparison" or len(set(u.treatments)) > 1)
             facet_detail[fid] = detail
             if i == 0:

@@ -52,7 +52,9 @@ class Selector:
         # What the finding says outranks whether it names the joint: "no more than 3 a year"
         # (any joint) answers "how many a year in my knee" better than a knee trial's schedule.
         fit = -aspect.fit(self.says(f)) if aspect else 0
-        return (where == 2, fit, where, self.ranks.get(f.id, 999),
+        # A checked record before one known only from secondary reports (a preprint's
+        # abstract quoted elsewhere), whatever the retrieval rank.
+        return (where == 2, fit, where, f.verification != "verified", self.ranks.get(f.id, 999),
                 DESIGN_ORDER.get(src.kind if src else "", 9),
                 f.effect is None, -(src.year if src else 0), f.id)
 

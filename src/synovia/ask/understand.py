@@ -133,6 +133,8 @@ class Understanding:
     #: forms whose words only name the injection meant ("an ultrasound-guided hip injection")
     forms_naming: list[str] = field(default_factory=list)
     form_facets: list[str] = field(default_factory=list)  # facets asked only through a form
+    #: situations told in an earlier turn and not again now (already answered for)
+    told_before: list[str] = field(default_factory=list)
     facets_asked: bool = False  # False when no facet cue matched and "efficacy" was assumed
     #: every therapy asked about so far in the conversation, oldest first ("those two")
     earlier: list[Subject] = field(default_factory=list)
@@ -584,6 +586,7 @@ def inherit(u: Understanding, previous: dict) -> Understanding:
         u.inherited.append("jurisdiction")
     old = Situation.from_dict(previous.get("situation") or {})
     new = u.situation
+    u.told_before = [c for c in old.contexts() if c not in new.contexts()]
     for key in ("age", "oa_grade", "severity", "planned_surgery", "guidance"):
         if getattr(new, key) is None and getattr(old, key) is not None:
             setattr(new, key, getattr(old, key))

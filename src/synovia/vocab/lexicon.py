@@ -184,6 +184,7 @@ class ContextCues:
     jurisdiction_weak: dict[str, re.Pattern[str]] = field(default_factory=dict)
     #: countries within a jurisdiction (Ireland within the EU): label and the words for it
     countries: dict[str, tuple[str, re.Pattern[str]]] = field(default_factory=dict)
+    medicine_classes: dict[str, re.Pattern[str]] = field(default_factory=dict)
     age_asked: re.Pattern[str] | None = None
     age_number: re.Pattern[str] | None = None
     joint_implied: dict[str, re.Pattern[str]] = field(default_factory=dict)
@@ -246,6 +247,8 @@ class Lexicon:
     help_url: str | None = None
     facets: list[Facet] = field(default_factory=list)
     forms: list[Form] = field(default_factory=list)
+    #: a record that only lists what a document covers: it answers no aspect
+    contents_only: re.Pattern[str] | None = None
     context: ContextCues = field(default_factory=ContextCues)
     wording: dict = field(default_factory=dict)
     folder: Path | None = None  # where it was read from (jobs read their own files beside it)
@@ -411,6 +414,8 @@ def _context(data: dict, where: Path) -> ContextCues:
                       for k, v in (data.get("jurisdiction") or {}).items()}
     c.jurisdiction_weak = {k: _compile(v, where, f"jurisdiction_weak.{k}")[0]
                            for k, v in (data.get("jurisdiction_weak") or {}).items()}
+    c.medicine_classes = {str(k): _compile([v], where, f"medicine_classes.{k}")[0]
+                          for k, v in (data.get("medicine_classes") or {}).items()}
     for k, v in (data.get("countries") or {}).items():
         if not isinstance(v, dict) or not v.get("label") or not v.get("pattern"):
             raise LexiconError(f"{where}: countries.{k}: needs a label and a pattern")
@@ -502,7 +507,11 @@ def load_lexicon(folder: Path) -> Lexicon:
     help_ = scope.get("help") or {}
     lex.help_plain = str(help_.get("plain", "")).strip()
     lex.help_url = help_.get("url")
-    lex.facets = _facets(_read(folder / "facets.yaml").get("facets"), folder / "facets.yaml")
+    facets = _read(folder / "facets.yaml")
+    lex.facets = _facets(facets.get("facets"), folder / "facets.yaml")
+    contents = _compile([facets["contents_only"]] if facets.get("contents_only") else [],
+                        folder / "facets.yaml", "contents_only")
+    lex.contents_only = contents[0] if contents else None
     lex.forms = _forms(_read(folder / "forms.yaml").get("forms"), folder / "forms.yaml")
     lex.context = _context(_read(folder / "context.yaml"), folder / "context.yaml")
     lex.wording = _wording(_read(folder / "answer.yaml"), folder / "answer.yaml")
