@@ -517,3 +517,17 @@ def test_a_question_on_the_quality_of_the_evidence_is_answered(asker):
     a = asker.ask("are the studies on hyaluronic acid for knees any good, or is there a risk of "
                   "bias?", "patient", None, save=False)
     assert re.search(r"bias|weak|trials?|quality", a.summary, re.I), a.summary
+
+
+def test_a_stage_with_nothing_held_is_said_after_the_answer(asker):
+    a = asker.ask("my knee is end-stage, would a steroid or a gel injection still help?",
+                  "patient", None, save=False)
+    assert "advanced-oa" in a.understood.context
+    assert re.search(r"specific to advanced osteoarthritis|advanced", a.summary), a.summary
+    assert not a.summary.startswith("We hold no evidence"), a.summary
+
+
+def test_whether_to_pause_a_medicine_is_answered_or_declined(asker):
+    a = asker.ask("I'm on methotrexate - do I have to come off it before a knee steroid "
+                  "injection?", "patient", None, save=False)
+    assert re.search(r"pause|stop", a.summary), a.summary

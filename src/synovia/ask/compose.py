@@ -103,6 +103,13 @@ class Context:
                     if code != self.country)
         return label if other else ""
 
+    def stage(self, cid: str) -> bool:
+        """Situations that change what to expect (advanced arthritis, older age; vocabulary
+        category `stage`): what is held for them is said after the answer, and so is the
+        lack of it."""
+        term = self.vocab.term("context", cid)
+        return bool(term and term.category == "stage")
+
     def where(self, joint: str | None) -> str:
         return f" for the {self.j(joint)}" if joint else ""
 
@@ -710,13 +717,27 @@ def _context_parts(u: Understanding, grades: list[Grade], ctx: Context
                                context=ctx.context_label(cid))
                 parts.insert(0 if treatments[0] in missing else 1, Part(line, must=True))
                 detail.append(line)
+            if ctx.stage(cid) and not stakes and "candidacy" not in u.facets:
+                parts = [Part(parts[0].text, must=True, closing=True)]
             short += parts
             detail += lines
-        elif treatments and (ctx.high_stakes(cid) or "candidacy" in u.facets):
+        elif treatments and (ctx.high_stakes(cid) or "candidacy" in u.facets
+                             or ctx.stage(cid)):
             line = ctx.say("no_context", what=_and([ctx.t(t) for t in treatments]),
                            context=ctx.context_label(cid))
-            short.append(Part(line, must=True))
+            short.append(Part(line, must=True, closing=ctx.stage(cid) and not (
+                ctx.high_stakes(cid) or "candidacy" in u.facets)))
             detail.append(line)
+    stopping = next((a for a in asked if a.id == "stopping" and a.none), None)
+    taken = [c for c in u.situation.medicines + u.situation.conditions if ctx.high_stakes(c)]
+    if stopping and treatments and taken:
+        # "should the biologic be held?": answered from the records, or declined plainly.
+        for cid in taken[:1]:
+            if not any(stopping.answered_by(ctx.pick.says(p.finding))
+                       for p in ctx.pick.for_context(cid, treatments, joint, limit=8)):
+                line = ctx.say(stopping.none, what=_and([ctx.t(t) for t in treatments]))
+                short.append(Part(line, must=True))
+                detail.append(line)
     return short, list(dict.fromkeys(detail))
 
 

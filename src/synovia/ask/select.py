@@ -128,7 +128,9 @@ class Selector:
         pool = [f for f in self.shown(a)
                 if b in f.treatments and f.outcome in ("pain", "function", "structure",
                                                        "quality-of-life", "duration", "safety")]
-        return self._joint_honest(pool, joint, limit)
+        # A trial of the two options asked about speaks to them before a ranking of many.
+        pair = [f for f in pool if set(f.treatments) <= {a, b}]
+        return self._joint_honest(pair or pool, joint, limit)
 
     def regulatory(self, treatment: str, jurisdiction: str | None) -> list[RegulatoryStatus]:
         """Visible regulatory records, for the jurisdiction asked or for every one held."""
