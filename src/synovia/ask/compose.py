@@ -326,6 +326,7 @@ class Part:
     closing: bool = False  # said last, after everything asked, when there is room
     first: bool = False  # the person's own case set against the evidence: said before all else
     asked: bool = False  # answers a narrower question asked: kept even in a later facet
+    after: bool = False  # the person's stage: said right after the first thing asked
 
 
 def _facet_parts(fid: str, u: Understanding, grades: list[Grade], ctx: Context,
@@ -679,6 +680,9 @@ def _context_parts(u: Understanding, grades: list[Grade], ctx: Context
 
     facet = ctx.lexicon.facet("interaction")
     asked = _aspects(facet, u.question) if facet else []
+    # A situation that changes what is safe (diabetes, blood thinners) takes the room first;
+    # the stage of the arthritis is then said only if there is room left.
+    pressing = any(ctx.high_stakes(c) for c in u.situation.contexts())
     for cid in u.situation.contexts():
         pool = ctx.pick.for_context(cid, treatments, joint, limit=8)
         picks = sorted(pool, key=lambda p: (kind_fit(p), -sum(
@@ -717,16 +721,18 @@ def _context_parts(u: Understanding, grades: list[Grade], ctx: Context
                                context=ctx.context_label(cid))
                 parts.insert(0 if treatments[0] in missing else 1, Part(line, must=True))
                 detail.append(line)
-            if ctx.stage(cid) and not stakes and "candidacy" not in u.facets:
-                parts = [Part(parts[0].text, must=True, closing=True)]
+            if ctx.stage(cid) and not stakes and u.primary_facet != "candidacy":
+                # the stage is answered for after what was asked first
+                parts = [Part(parts[0].text, must=not pressing, after=True)]
             short += parts
             detail += lines
         elif treatments and (ctx.high_stakes(cid) or "candidacy" in u.facets
                              or ctx.stage(cid)):
             line = ctx.say("no_context", what=_and([ctx.t(t) for t in treatments]),
                            context=ctx.context_label(cid))
-            short.append(Part(line, must=True, closing=ctx.stage(cid) and not (
-                ctx.high_stakes(cid) or "candidacy" in u.facets)))
+            after = ctx.stage(cid) and not (ctx.high_stakes(cid)
+                                            or u.primary_facet == "candidacy")
+            short.append(Part(line, must=not (after and pressing), after=after))
             detail.append(line)
     stopping = next((a for a in asked if a.id == "stopping" and a.none), None)
     taken = [c for c in u.situation.medicines + u.situation.conditions if ctx.high_stakes(c)]
@@ -821,11 +827,12 @@ def compose(u: Understanding, ctx: Context, conversation_id: str | None) -> Answ
             if i == 0:
                 ctx_short, ctx_detail = _context_parts(u, grades, ctx)
                 # The person's own situation, when it changes what is safe, comes first.
-                lead = [c for c in ctx_short if c.must]
+                lead = [c for c in ctx_short if c.must and not c.after]
                 # A form asked about leads, but a comparison of the options named keeps its
                 # synthesis first.
                 ahead = form_short if len(grades) < 2 else []
-                routine += (lead + ahead + short + [f for f in form_short if f not in ahead]
+                routine += (lead + ahead + short[:1] + [c for c in ctx_short if c.after]
+                            + short[1:] + [f for f in form_short if f not in ahead]
                             + [c for c in ctx_short if not c.must])
                 facet_detail["context"] = ctx_detail
             else:
