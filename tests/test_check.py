@@ -222,6 +222,10 @@ def test_accurate_hedged_sentences_are_not_flagged(checker):
      "contradicted"),
     ("Gel injections", "Arthrosamid should not be a first-line choice for an arthritic knee.",
      None),
+    # how much benefit is claimed counts whatever the hedge, on low-certainty evidence
+    ("PRP for knees", "A course of PRP can bring powerful, durable relief to an arthritic knee.",
+     "overstated"),
+    ("PRP for knees", "PRP may ease knee pain a little for some people.", None),
 ])
 def test_each_assertion_in_a_sentence_is_judged(checker, title, sentence, verdict):
     report, _ = checker.check(f"# {title}\n\nInjections are given by a doctor. {sentence}\n",

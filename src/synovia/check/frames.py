@@ -57,6 +57,7 @@ class ClaimCues:
     not_absolute: re.Pattern[str] | None = None  # "stays in the knee permanently"
     approval_implied: re.Pattern[str] | None = None  # "FDA-registered", "FDA compliant"
     joint_excluded: re.Pattern[str] | None = None  # "but not for hip"
+    intense: tuple[re.Pattern[str], ...] = ()  # "strong", "long-lasting" benefit
     #: treatment -> (lay words it shares, the treatments those words may mean instead,
     #: words before it that make it no injection at all)
     shared_lay_terms: dict[str, tuple[re.Pattern[str], tuple[str, ...],
@@ -91,6 +92,7 @@ def load_claim_cues(path: Path) -> ClaimCues:
             outcomes=outcomes, directions=directions,
             absolute=tuple(_rx(p) for p in data["strength"]["absolute"]),
             hedged=tuple(_rx(p) for p in data["strength"]["hedged"]),
+            intense=tuple(_rx(p) for p in data["strength"].get("intense") or ()),
             negation=_rx(data["negation"]),
             comparators={k: _rx(v) for k, v in (data.get("comparators") or {}).items()},
             animal=_rx(data["animal"]), people=_rx(data["people"]),
@@ -116,6 +118,7 @@ class ClaimFrame:
     direction: str | None  # benefit | no-difference | harm
     strength: str  # absolute | plain | hedged
     absolute_words: list[str] = field(default_factory=list)
+    intense_words: list[str] = field(default_factory=list)  # "strong", "long-lasting"
     comparator: str | None = None  # a treatment id, "placebo" or "surgery"
     animals: bool = False
     figures: list[str] = field(default_factory=list)
@@ -205,6 +208,8 @@ def frame_of(text: str, treatments: set[str], joints: set[str], cues: ClaimCues,
                 if m and not _negated_at(text, m.start(), cues, 100)
                 and not any(a <= m.start() < b for a, b in described)]
     hedged = any(p.search(text) for p in cues.hedged)
+    intense = [m.group(0) for p in cues.intense for m in [p.search(text)]
+               if m and not _negated_at(text, m.start(), cues, 100)]
     strength = "absolute" if absolute else "hedged" if hedged else "plain"
     comparator = next(iter(sorted(comparator_terms)), None)
     if comparator is None:
@@ -212,7 +217,7 @@ def frame_of(text: str, treatments: set[str], joints: set[str], cues: ClaimCues,
     return ClaimFrame(
         text=text, treatments=set(treatments), joints=set(joints), outcome=outcome,
         finding_outcomes=finding_outcomes, direction=direction, strength=strength,
-        absolute_words=absolute, comparator=comparator,
+        absolute_words=absolute, intense_words=intense, comparator=comparator,
         animals=bool(cues.animal.search(text)),
         figures=[m.group(0) for m in cues.figure.finditer(text)],
         own_results=bool(cues.own_results.search(text)),
@@ -566,6 +571,12 @@ def _compare(frame: ClaimFrame, findings: list[Finding], base: EvidenceBase, wha
         words = ", ".join(f"'{w}'" for w in frame.absolute_words[:2])
         return Verdict("overstated", f"says {words}: no study we hold supports that certainty "
                                      f"for {what} (evidence is {certainty} certainty)", srcs, ids)
+    if (frame.intense_words and claim_dir == "benefit" and not frame.reports_study
+            and frame.named and certainty in ("low", "very-low") and not animal_claim
+            and not frame.attributed):
+        words = ", ".join(f"'{w}'" for w in frame.intense_words[:2])
+        return Verdict("overstated", f"claims {words} benefit from {what}, but the evidence is "
+                                     f"{certainty} certainty", srcs, ids)
     if (frame.strength == "plain" and claim_dir == "benefit" and not frame.reports_study
             and frame.named and GENERIC_CLAIM.search(frame.text)
             and certainty in ("low", "very-low") and not animal_claim
