@@ -226,6 +226,9 @@ def test_accurate_hedged_sentences_are_not_flagged(checker):
     ("PRP for knees", "A course of PRP can bring powerful, durable relief to an arthritic knee.",
      "overstated"),
     ("PRP for knees", "PRP may ease knee pain a little for some people.", None),
+    # biology said to happen inside the joint is a claim about people's joints
+    ("PRP for knees", "PRP is spun from your blood, and its platelets then release growth "
+     "factors within the joint that promote cartilage repair.", "contradicted"),
 ])
 def test_each_assertion_in_a_sentence_is_judged(checker, title, sentence, verdict):
     report, _ = checker.check(f"# {title}\n\nInjections are given by a doctor. {sentence}\n",

@@ -52,6 +52,7 @@ class ClaimCues:
     trivial_effect: re.Pattern[str] | None = None  # "too small to matter": no real benefit
     person_recommends: re.Pattern[str] | None = None  # "your doctor may recommend"
     mechanism_talk: re.Pattern[str] | None = None  # "growth factors that promote healing"
+    in_joint: re.Pattern[str] | None = None  # "released into the arthritic joint"
     safer_than: re.Pattern[str] | None = None  # "fewer side effects than stem cells"
     published: re.Pattern[str] | None = None  # "a study published in ... in 2017"
     not_absolute: re.Pattern[str] | None = None  # "stays in the knee permanently"
@@ -75,7 +76,7 @@ def _rx(p: str) -> re.Pattern[str]:
 #: The single-pattern cues a lexicon may leave out (the rule that reads one is then off).
 _OPTIONAL = ("reports_study", "first_person", "short_duration", "open_ended", "long_duration",
              "certainty_claim", "approval_of_trial", "trivial_effect", "person_recommends",
-             "mechanism_talk", "safer_than", "published", "not_absolute", "approval_implied",
+             "mechanism_talk", "in_joint", "safer_than", "published", "not_absolute", "approval_implied",
              "joint_excluded", "safety_absolute", "serious_mention", "supposed",
              "first_line")
 
@@ -353,7 +354,8 @@ def _judge_one(frame: ClaimFrame, base: EvidenceBase, grade_certainty: dict[str,
         return Verdict(None, "")  # what a guideline or regulator said: judged as such
     biology = (frame.outcome == "structure" and frame.strength != "absolute"
                and cues.mechanism_talk is not None and bool(cues.mechanism_talk.search(frame.text))
-               and not frame.about_people and not frame.joints_named)
+               and not frame.about_people and not frame.joints_named
+               and not (cues.in_joint is not None and cues.in_joint.search(frame.text)))
     outcomes = set(frame.finding_outcomes)
     about = [f for f in held if f.outcome in outcomes and f.treatments[:1] != [] and
              (f.treatments[0] in frame.treatments or frame.comparator in f.treatments)]
