@@ -76,8 +76,8 @@ def _rx(p: str) -> re.Pattern[str]:
 #: The single-pattern cues a lexicon may leave out (the rule that reads one is then off).
 _OPTIONAL = ("reports_study", "first_person", "short_duration", "open_ended", "long_duration",
              "certainty_claim", "approval_of_trial", "trivial_effect", "person_recommends",
-             "mechanism_talk", "in_joint", "safer_than", "published", "not_absolute", "approval_implied",
-             "joint_excluded", "safety_absolute", "serious_mention", "supposed",
+             "mechanism_talk", "in_joint", "safer_than", "published", "not_absolute",
+             "approval_implied", "joint_excluded", "safety_absolute", "serious_mention", "supposed",
              "first_line")
 
 
