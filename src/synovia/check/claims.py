@@ -63,8 +63,9 @@ GUIDE_AGAINST = re.compile(r"\b(against|not recommend\w*|do not offer|should not
                            r"(insufficient|not enough|too little)\b"
                            r"[^.;]{0,40}\bto recommend|cannot (be )?recommend\w*|unable to "
                            r"recommend|not be recommended)\b", re.I)
-GUIDE_FOR = re.compile(r"\b(recommend(s|ed)?|endorse[sd]?|support(s|ed)?|approve[sd]?|"
-                       r"suggest(s|ed)?)\b",
+GUIDE_FOR = re.compile(r"\b(recommend(s|ed)?|endorse[sd]?|endorsement|support(s|ed)?|"
+                       r"approve[sd]?|suggest(s|ed)?|backing|backed|backs|green[- ]light\w*|"
+                       r"thumbs[- ]up|seal of approval)\b",
                        re.I)
 STRONG = re.compile(r"\bstrong(ly)?\b", re.I)
 TIME_SPAN = re.compile(r"\b(\d+|one|two|three|four|five|six|eight|ten|twelve)\b[^.;]{0,12}"
@@ -620,6 +621,19 @@ class Judge:
         stances = [s for g in grades for s in g.stances
                    if not bodies or s.source.id.split("-", 1)[0] in bodies
                    or _body_of(s, self.ctx) & bodies]
+        held = {b for b in bodies if any(b in _body_of(s, self.ctx) or
+                                         s.source.id.split("-", 1)[0] == b
+                                         for g in self._all_stances() for s in g)}
+        named = {t for t in claim.terms.treatments if _judged_category(t, self.ctx)}
+        if not stances and says_for and held and named and not self.ctx.lexicon.negated(
+                text, GUIDE_FOR.search(text).start(), 60):
+            # "NICE has now given the procedure its backing": a body whose guidance we hold
+            # says nothing for this treatment in what we hold.
+            who = ", ".join(sorted(self.ctx.body_label(b) for b in held))
+            claim.verdict = "unsupported"
+            claim.reason = (f"says {who} backs {self._subject_of(named)}, but no "
+                            f"recommendation from {who} for it is held")
+            return True
         if not stances:
             return False
         joints = set(claim.terms.joints) or {None}
@@ -647,6 +661,13 @@ class Judge:
             claim.evidence = list(dict.fromkeys(s.source.id for s in matching))[:4]
             return True
         return False
+
+    def _all_stances(self) -> list[list]:
+        """Every guideline stance held, per treatment (to know which bodies we hold)."""
+        if not hasattr(self, "_stances"):
+            treatments = {r.treatment for r in self.base.recommendations.values()}
+            self._stances = [self.grade(t, None).stances for t in sorted(treatments)]
+        return self._stances
 
     def _stance_verdict(self, claim: Claim, relevant: list, says_for: bool, says_against: bool,
                         bodies: set[str]) -> bool:
