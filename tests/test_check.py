@@ -227,8 +227,10 @@ def test_accurate_hedged_sentences_are_not_flagged(checker):
      "overstated"),
     ("PRP for knees", "PRP may ease knee pain a little for some people.", None),
     # backing attributed to a body whose guidance we hold, which holds none for it
+    ("BMAC for knees", "The European Alliance of Associations for Rheumatology now endorses "
+     "BMAC injections for knee arthritis.", "unsupported"),
     ("Exosomes for knees", "The American College of Rheumatology now endorses exosome therapy "
-     "for knee arthritis.", "unsupported"),
+     "for knee arthritis.", "contradicted"),
     # biology said to happen inside the joint is a claim about people's joints
     ("PRP for knees", "PRP is spun from your blood, and its platelets then release growth "
      "factors within the joint that promote cartilage repair.", "contradicted"),

@@ -139,6 +139,9 @@ def find_claims(ctx: ArticleContext) -> list[Claim]:
         if text.count("\u201c") > text.count("\u201d"):
             continue  # the start of a quoted question the splitter cut short
         kinds = [k for k, rx in CUES.items() if rx.search(text)]
+        if "guideline" not in kinds and ctx.bodies_in(text) and (
+                GUIDE_FOR.search(text) or GUIDE_AGAINST.search(text)):
+            kinds.append("guideline")  # a body named in full ("the American College of ...")
         if STUDY_REFERENCE.search(text):
             kinds.append("study")
         cues = ctx.claim_cues
@@ -597,7 +600,7 @@ class Judge:
 
     def _guideline(self, claim: Claim, grades: list[Grade]) -> bool:
         text = claim.sentence.text
-        if not CUES["guideline"].search(text):
+        if "guideline" not in claim.kinds and not CUES["guideline"].search(text):
             return False
         bodies = self.ctx.bodies_in(text)
         cues = self.ctx.claim_cues
