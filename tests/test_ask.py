@@ -292,7 +292,9 @@ def test_the_most_urgent_advice_comes_first(asker):
                   "puffed out just walking to the kitchen. I had a hip injection a fortnight "
                   "ago", "patient", None, save=False)
     assert a.safety.red_flags[:1] == ["clot-in-lung"], a.safety.red_flags
-    assert a.summary.index("999") < a.summary.index("111"), a.summary
+    assert "999" in a.summary and "111" not in a.summary, a.summary  # the top tier only
+    urgent = next(x.text for x in a.sections if x.id == "urgent")
+    assert urgent.index("999") < urgent.index("111"), urgent  # the section keeps both
 
 
 def test_a_fall_is_not_read_as_a_reaction_to_an_injection_never_had(asker):
@@ -397,7 +399,15 @@ def test_urgent_advice_outside_the_uk_says_to_use_the_local_numbers(asker):
     a = asker.ask("had a cortisone shot in my knee in Texas 3 days ago, now it's red, hot and "
                   "swollen and I have a fever", "patient", None, save=False)
     assert a.safety.urgent
-    assert a.summary.startswith("If you are not in the UK"), a.summary
+    text = " ".join([a.summary, *(x.text for x in a.sections)])
+    assert not re.search(r"\b999\b|NHS 111|A&E", text), a.summary
+    assert re.search(r"emergency room", a.summary), a.summary
+    b = asker.ask("in Perth, Australia: 20 min after my gel shot my lips are swelling and I'm "
+                  "wheezing", "patient", None, save=False)
+    assert b.safety.urgent and re.search(r"\b000\b", b.summary), b.summary
+    c = asker.ask("had a cortisone shot in my knee in Tijuana 3 days ago, now it's red, hot and "
+                  "swollen and I have a fever", "patient", None, save=False)
+    assert c.summary.startswith("If you are not in the UK"), c.summary
     uk = asker.ask("had a cortisone shot in my knee in Leeds 3 days ago, now it's red, hot and "
                    "swollen and I have a fever", "patient", None, save=False)
     assert uk.safety.urgent and "not in the UK" not in uk.summary

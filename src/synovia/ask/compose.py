@@ -747,6 +747,14 @@ def _context_parts(u: Understanding, grades: list[Grade], ctx: Context
     return short, list(dict.fromkeys(detail))
 
 
+def _localise(text: str, local: dict[str, str]) -> str:
+    """The UK's numbers in our advice ("call 999", "NHS 111", "A&E") in the person's own
+    country's terms; a price or a count that happens to read 999 is left alone."""
+    for uk in sorted(local, key=len, reverse=True):
+        text = re.sub(rf"(?<![£$€\d.,]){re.escape(uk)}(?![\d])", local[uk], text)
+    return text
+
+
 def _new_words(text: str, earlier: str) -> int:
     """How many content words `text` adds to `earlier`: "your blood sugar may go up after a
     steroid shot" adds little to "blood sugar rose after a steroid shot"."""
@@ -784,10 +792,17 @@ def compose(u: Understanding, ctx: Context, conversation_id: str | None) -> Answ
         advice = [(f.plain if ctx.patient else f.clinician) + cite(*f.sources) for f in flags]
         safety.message = strip_citations(advice[0])
         sections.append(("urgent", lex.title("urgent"), "\n\n".join(advice)))
-        parts = [Part(a, must=True) for a in advice]
-        if u.jurisdiction and u.jurisdiction != "UK":
-            # 999 and NHS 111 are the UK's numbers: someone in Ohio or Auckland is told first
-            # to use their own.
+        # A lower tier of the same condition (a swollen calf after breathlessness, both a
+        # clot) is left to the section: the short answer gives the most urgent step only.
+        shown: list[set[str]] = []
+        parts = []
+        for f, a in zip(flags, advice, strict=True):
+            if not any(set(f.sources) <= seen for seen in shown):
+                parts.append(Part(a, must=True))
+            shown.append(set(f.sources))
+        if u.jurisdiction and u.jurisdiction != "UK" and u.jurisdiction not in lex.local_numbers:
+            # 999 and NHS 111 are the UK's numbers: someone in Mexico is told first to use
+            # their own (where we hold theirs, the advice is said in them: `_localise`).
             parts.insert(0, Part(ctx.say("urgent_abroad"), must=True))
             sections[-1] = ("urgent", lex.title("urgent"),
                             ctx.say("urgent_abroad") + "\n\n" + sections[-1][2])
@@ -863,6 +878,12 @@ def compose(u: Understanding, ctx: Context, conversation_id: str | None) -> Answ
 
     sections.append(("disclaimer", lex.title("disclaimer"), lex.wording["disclaimer"]))
     summary = _fit(parts) if parts else named_none
+    local = lex.local_numbers.get(u.jurisdiction or "UK")
+    if local:
+        summary = _localise(summary, local)
+        key_points = [_localise(k, local) for k in key_points]
+        sections = [(sid, title, _localise(body, local)) for sid, title, body in sections]
+        safety.message = _localise(safety.message, local) if safety.message else None
     numbered = number_citations([summary] + key_points + [t for _, _, t in sections],
                                 known=lambda sid: sid in ctx.base.sources)
     summary_out = numbered.texts[0]

@@ -235,6 +235,8 @@ class Lexicon:
     urgent_plain: str = ""
     urgent_clinician: str = ""
     urgent_sources: list[str] = field(default_factory=list)
+    #: jurisdiction -> UK term ("999", "NHS 111", "A&E") -> the local one
+    local_numbers: dict[str, dict[str, str]] = field(default_factory=dict)
     scope: list[Rule] = field(default_factory=list)
     scope_harms: frozenset[str] = frozenset()  # conditions an injection can also cause
     scope_harm_cue: re.Pattern[str] | None = None  # ... said to be caused by it
@@ -488,6 +490,10 @@ def load_lexicon(folder: Path) -> Lexicon:
     lex.urgent_plain = " ".join(str(advice.get("plain", "")).split())
     lex.urgent_clinician = " ".join(str(advice.get("clinician", lex.urgent_plain)).split())
     lex.urgent_sources = list(advice.get("sources") or [])
+    local = flags.get("local_numbers") or {}
+    if not isinstance(local, dict) or not all(isinstance(v, dict) for v in local.values()):
+        raise LexiconError(f"{where}: local_numbers must map a jurisdiction to UK term -> local")
+    lex.local_numbers = {str(k): {str(a): str(b) for a, b in v.items()} for k, v in local.items()}
     scope = _read(folder / "scope.yaml")
     lex.scope = _rules(scope.get("conditions"), folder / "scope.yaml")
     lex.scope_harms = frozenset(str(h) for h in scope.get("harms") or ())
