@@ -124,3 +124,23 @@ def test_every_record_stands_on_its_own():
     leaning = [f"{r.id}: {text[:60]}" for r in records for text in (r.plain, r.clinician)
                if BACK_REFERENCE.search(text)]
     assert not leaning, leaning
+
+
+CURATOR_NOTE = re.compile(r"brief \[|\[V\]|\[U\]|Tag: |via search|check the primary|"
+                          r"cite the primary|orthoguidelines id|Reclassified|see [a-z-]+\.yaml",
+                          re.I)
+
+
+def test_readers_never_see_curator_notes():
+    """How a record was checked belongs in its `notes`: the clinician text is read by
+    clinicians, and no record id or verification process appears in it."""
+    from synovia.evidence import KnownTerms, read_evidence
+
+    base, _ = read_evidence(DATA / "evidence", KnownTerms())
+    records = [*base.findings.values(), *base.recommendations.values(),
+               *base.regulatory.values(), *base.pathway.values()]
+    ids = {r.id for r in records} | set(base.sources)
+    leaks = [f"{r.id}: {text[:70]}" for r in records for text in (r.plain, r.clinician)
+             if CURATOR_NOTE.search(text)
+             or any(tok in ids for tok in re.findall(r"\b[a-z0-9]+(?:-[a-z0-9]+){2,}\b", text))]
+    assert not leaks, leaks[:10]

@@ -327,6 +327,7 @@ class Part:
     first: bool = False  # the person's own case set against the evidence: said before all else
     asked: bool = False  # answers a narrower question asked: kept even in a later facet
     after: bool = False  # the person's stage: said right after the first thing asked
+    gap: bool = False  # says that nothing is held (on this situation, this form ...)
 
 
 def _facet_parts(fid: str, u: Understanding, grades: list[Grade], ctx: Context,
@@ -684,7 +685,9 @@ def _context_parts(u: Understanding, grades: list[Grade], ctx: Context
     # the stage of the arthritis is then said only if there is room left.
     pressing = any(ctx.high_stakes(c) for c in u.situation.contexts())
     for cid in u.situation.contexts():
-        pool = ctx.pick.for_context(cid, treatments, joint, limit=8)
+        pool = [p for p in ctx.pick.for_context(cid, treatments, joint, limit=8)
+                # a record on joint injections in general says nothing of a tablet
+                if p.finding.treatments or any(ctx.injected(t) for t in treatments)]
         picks = sorted(pool, key=lambda p: (kind_fit(p), -sum(
             a.fit(ctx.pick.says(p.finding)) for a in asked)))[:3]
         if not picks and cid == "recent-injection":
@@ -719,7 +722,8 @@ def _context_parts(u: Understanding, grades: list[Grade], ctx: Context
             if missing:
                 line = ctx.say("no_context", what=_and([ctx.t(t) for t in missing]),
                                context=ctx.context_label(cid))
-                parts.insert(0 if treatments[0] in missing else 1, Part(line, must=True))
+                parts.insert(0 if treatments[0] in missing else 1,
+                             Part(line, must=True, gap=True))
                 detail.append(line)
             if ctx.stage(cid) and not stakes and u.primary_facet != "candidacy":
                 # the stage is answered for after what was asked first
@@ -732,7 +736,7 @@ def _context_parts(u: Understanding, grades: list[Grade], ctx: Context
                            context=ctx.context_label(cid))
             after = ctx.stage(cid) and not (ctx.high_stakes(cid)
                                             or u.primary_facet == "candidacy")
-            short.append(Part(line, must=not (after and pressing), after=after))
+            short.append(Part(line, must=not (after and pressing), after=after, gap=True))
             detail.append(line)
     stopping = next((a for a in asked if a.id == "stopping" and a.none), None)
     taken = [c for c in u.situation.medicines + u.situation.conditions if ctx.high_stakes(c)]
@@ -826,8 +830,16 @@ def compose(u: Understanding, ctx: Context, conversation_id: str | None) -> Answ
         facet_detail: dict[str, list[str]] = {}
         routine: list[Part] = []
         form_short, facet_detail["forms"] = _form_parts(u, grades, ctx)
+        ctx_short, facet_detail["context"] = _context_parts(u, grades, ctx)
+        # the person's situation answered with evidence that changes what is safe
+        pressing = any(c.must and not c.after and not c.gap for c in ctx_short)
         for i, fid in enumerate(u.facets):
             short, detail = _facet_parts(fid, u, grades, ctx, limit=3)
+            if fid == "safety" and pressing:
+                # "Is it safe with my diabetes?": the situation's evidence answers it; the
+                # general side effects give way, and the warning signs close the answer.
+                for s in short:
+                    s.must = s.must and s.closing
             if form_short and fid in ("efficacy", "comparison") and len(grades) < 2:
                 # The form asked about answers before the treatment's general verdict
                 # (a comparison of two options named still leads with its synthesis).
@@ -840,7 +852,6 @@ def compose(u: Understanding, ctx: Context, conversation_id: str | None) -> Answ
                         fid != "comparison" or len(set(u.treatments)) > 1)
             facet_detail[fid] = detail
             if i == 0:
-                ctx_short, ctx_detail = _context_parts(u, grades, ctx)
                 # The person's own situation, when it changes what is safe, comes first.
                 lead = [c for c in ctx_short if c.must and not c.after]
                 # A form asked about leads, but a comparison of the options named keeps its
@@ -849,7 +860,6 @@ def compose(u: Understanding, ctx: Context, conversation_id: str | None) -> Answ
                 routine += (lead + ahead + short[:1] + [c for c in ctx_short if c.after]
                             + short[1:] + [f for f in form_short if f not in ahead]
                             + [c for c in ctx_short if not c.must])
-                facet_detail["context"] = ctx_detail
             else:
                 routine += short
         firsts = [r for r in routine if r.first]
@@ -944,7 +954,14 @@ def _sections(u: Understanding, grades: list[Grade], facet_detail: dict[str, lis
                 or not facet_detail.get(fid):
             continue
         facet = lex.facet(fid)
-        out.append((fid, facet.title if facet else fid, _bullets(facet_detail[fid])))
+        lines = list(facet_detail[fid])
+        if fid == "safety" and lex.urgent_plain and any(ctx.injected(g.treatment)
+                                                        for g in grades):
+            # The warning signs after an injection close every answer on its risks, the
+            # person's own situation included.
+            lines.append((lex.urgent_plain if ctx.patient else lex.urgent_clinician)
+                         + cite(*lex.urgent_sources))
+        out.append((fid, facet.title if facet else fid, _bullets(lines)))
     out.append(("evidence", lex.title("evidence"), _evidence(grades, ctx)))
     out += _disagreement(grades, ctx)
     stance_lines = list(dict.fromkeys(

@@ -56,6 +56,8 @@ class Record(BaseModel):
 
     id: str
     verification: Verification
+    #: how it was checked and what is still open: for curators, never shown to readers
+    notes: str | None = None
 
     @field_validator("id")
     @classmethod
