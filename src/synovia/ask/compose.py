@@ -620,7 +620,14 @@ def _comparison(u: Understanding, grades: list[Grade], ctx: Context
     for i, a in enumerate(treatments):
         for b in treatments[i + 1:]:
             picks = ctx.pick.head_to_head(a, b, joint) or ctx.pick.head_to_head(b, a, joint)
-            if picks:
+            if picks and all(p.borrowed for p in picks):
+                # Head-to-head trials of another joint do not answer "which for my ankle":
+                # said as missing for this joint; the other joint's trials stay in the detail.
+                said_none.append(ctx.say("no_head_to_head_joint", a=ctx.t(a), b=ctx.t(b),
+                                         joint=ctx.j(joint)))
+                detail += [_pick_text(p, ctx, joint, ctx.lexicon.facet("comparison").label)
+                           for p in picks]
+            elif picks:
                 lines = [_pick_text(p, ctx, joint, ctx.lexicon.facet("comparison").label)
                          for p in picks]
                 short.append(Part(lines[0], must=not short))
