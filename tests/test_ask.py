@@ -541,3 +541,20 @@ def test_whether_to_pause_a_medicine_is_answered_or_declined(asker):
     a = asker.ask("I'm on methotrexate - do I have to come off it before a knee steroid "
                   "injection?", "patient", None, save=False)
     assert re.search(r"pause|stop", a.summary), a.summary
+
+
+def test_a_study_named_in_the_question_answers_first(asker):
+    a = asker.ask("What did the RESTORE trial find about PRP injections for knee arthritis?",
+                  "patient", None, save=False)
+    assert re.search(r"288|salt-water|placebo", a.summary.split("[")[0]), a.summary
+    assert not a.understood.profile.get("previous"), a.understood.profile
+
+
+@pytest.mark.parametrize("question", [
+    "What is BMAC? My surgeon suggested trying it before a knee replacement",
+    "what exactly is Arthrosamid?",
+])
+def test_what_is_it_is_answered_as_what_it_is(asker, question):
+    a = asker.ask(question, "patient", None, save=False)
+    assert a.understood.facets[0] == "mechanism", a.understood.facets
+    assert "planned_surgery" not in a.understood.profile, a.understood.profile

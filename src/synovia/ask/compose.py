@@ -568,6 +568,37 @@ def _form_parts(u: Understanding, grades: list[Grade], ctx: Context
     return short, list(dict.fromkeys(detail))
 
 
+def _named_source_parts(u: Understanding, grades: list[Grade], ctx: Context) -> list[Part]:
+    """A study or review the question names ("the 2025 Cochrane review", "Conaghan 2018",
+    "the RESTORE trial") is answered from its own findings, first."""
+    years = set(re.findall(r"\b(?:19|20)\d\d\b", u.question))
+    words = {w.lower() for w in re.findall(r"[A-Za-z\u00c0-\u017f]{4,}", u.question)}
+    treatments = {g.treatment for g in grades}
+    named = []
+    for src in ctx.base.sources.values():
+        if years and str(src.year) not in years:
+            continue
+        names = {(src.author or "").split(" ")[0].lower(),
+                 *(w.lower() for w in re.findall(r"\b[A-Z]{4,}\b", src.title))}
+        if years:
+            # a body's name is a study's name only with its year ("AAOS 2021"); alone it is
+            # a question about what guidelines say
+            names |= {w.lower() for w in re.findall(r"\(([A-Z][A-Za-z-]{2,})\)",
+                                                    src.organisation or "")}
+        if src.journal and "cochrane" in src.journal.lower():
+            names.add("cochrane")
+        names.discard("")
+        if names & words and (years or src.kind != "other"):
+            named.append(src)
+    parts = []
+    for src in named[:2]:
+        found = [f for t in treatments for f in ctx.pick.shown(t) if f.source == src.id]
+        found.sort(key=lambda f: (f.outcome not in EFFICACY, f.effect is None))
+        parts += [Part(ctx.text(f) + cite(f.source), must=n == 0)
+                  for n, f in enumerate(found[:2])]
+    return parts
+
+
 def _within_window(candidates: list, u: Understanding, ctx: Context) -> tuple[list, str]:
     """When the person said how soon their operation is, the harm finding that names a span
     of time before surgery leads ("in the 3 months before ... raised infection risk"), with a
@@ -863,7 +894,8 @@ def compose(u: Understanding, ctx: Context, conversation_id: str | None) -> Answ
                 lead = [c for c in ctx_short if c.must and not c.after]
                 # A form asked about leads, but a comparison of the options named keeps its
                 # synthesis first.
-                ahead = form_short if len(grades) < 2 else []
+                ahead = _named_source_parts(u, grades, ctx) + (
+                    form_short if len(grades) < 2 else [])
                 routine += (lead + ahead + short[:1] + [c for c in ctx_short if c.after]
                             + short[1:] + [f for f in form_short if f not in ahead]
                             + [c for c in ctx_short if not c.must])
