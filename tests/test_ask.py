@@ -558,3 +558,16 @@ def test_what_is_it_is_answered_as_what_it_is(asker, question):
     a = asker.ask(question, "patient", None, save=False)
     assert a.understood.facets[0] == "mechanism", a.understood.facets
     assert "planned_surgery" not in a.understood.profile, a.understood.profile
+
+
+def test_each_form_asked_gets_its_own_answer(asker):
+    a = asker.ask("For knee OA PRP, do white cell content and the platelet dose matter?",
+                  "clinician", None, save=False)
+    assert re.search(r"leukocyte", a.summary, re.I), a.summary
+    assert re.search(r"platelet dose|x10", a.summary), a.summary
+
+
+def test_an_incidence_question_is_answered_with_a_rate(asker):
+    a = asker.ask("how common is joint infection after a knee steroid injection - what rate?",
+                  "patient", None, save=False)
+    assert re.search(r"\d+ in [\d,]+|\d+(\.\d+)?\s?%", a.summary), a.summary

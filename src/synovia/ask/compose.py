@@ -560,10 +560,11 @@ def _form_parts(u: Understanding, grades: list[Grade], ctx: Context
                      if not (src in seen or seen.add(src))][:6]
             if not lines:
                 line = form.none.format(what=ctx.t(g.treatment), where=ctx.where(g.joint))
-                short.append(Part(line, must=k == 0))
+                short.append(Part(line, must=True, gap=True))
                 detail.append(line)
                 continue
-            short += [Part(x, must=k == 0 and n < 2) for n, x in enumerate(lines[:2])]
+            # each form asked gets its answer; the first form two lines, a second one
+            short += [Part(x, must=n < (2 if k == 0 else 1)) for n, x in enumerate(lines[:2])]
             detail += lines
     return short, list(dict.fromkeys(detail))
 
