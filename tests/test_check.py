@@ -231,6 +231,9 @@ def test_accurate_hedged_sentences_are_not_flagged(checker):
      "BMAC injections for knee arthritis.", "unsupported"),
     ("Exosomes for knees", "The American College of Rheumatology now endorses exosome therapy "
      "for knee arthritis.", "contradicted"),
+    # what a product does in the joint, told as fact, when what we hold only describes it
+    ("Gel injections", "Arthrosamid restores the lost thickness of the knee's own joint fluid.",
+     "unsupported"),
     # biology said to happen inside the joint is a claim about people's joints
     ("PRP for knees", "PRP is spun from your blood, and its platelets then release growth "
      "factors within the joint that promote cartilage repair.", "contradicted"),

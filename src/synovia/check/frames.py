@@ -420,6 +420,14 @@ def _judge_one(frame: ClaimFrame, base: EvidenceBase, grade_certainty: dict[str,
     if biology and v.verdict == "contradicted":
         return Verdict(None, "")  # how it is meant to work, told as biology: trials do not
         # contradict a mechanism, though they can show it is overstated
+    if v.verdict is None and frame.outcome == "structure" and frame.direction == "benefit" \
+            and frame.strength == "plain" and frame.named and not frame.reports_study \
+            and not biology and human and all(f.direction == "uncertain" for f in human):
+        # "Arthrosamid restores the fluid's viscosity": what we hold describes the product
+        # (what it is made of, that it stays); nothing held shows it doing that in people.
+        return Verdict("unsupported", f"states what {what} does in the joint as fact, but what "
+                                      f"we hold only describes it; no study shows the effect",
+                       _sources(human)[:1], [f.id for f in human][:2])
     if v.verdict is None and frame.strength == "absolute" and frame.direction in (
             "benefit", "harm"):
         words = ", ".join(f"'{w}'" for w in frame.absolute_words[:2])
