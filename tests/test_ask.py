@@ -292,7 +292,7 @@ def test_the_most_urgent_advice_comes_first(asker):
                   "puffed out just walking to the kitchen. I had a hip injection a fortnight "
                   "ago", "patient", None, save=False)
     assert a.safety.red_flags[:1] == ["clot-in-lung"], a.safety.red_flags
-    assert "999" in a.summary and "111" not in a.summary, a.summary  # the top tier only
+    assert "999" in a.summary and "Get help today" not in a.summary, a.summary  # top tier
     urgent = next(x.text for x in a.sections if x.id == "urgent")
     assert urgent.index("999") < urgent.index("111"), urgent  # the section keeps both
 
@@ -572,3 +572,22 @@ def test_an_incidence_question_is_answered_with_a_rate(asker):
     a = asker.ask("how common is joint infection after a knee steroid injection - what rate?",
                   "patient", None, save=False)
     assert re.search(r"\d+ in [\d,]+|\d+(\.\d+)?\s?%", a.summary), a.summary
+
+
+def test_urgent_advice_where_the_place_is_unknown_adds_a_line_for_people_abroad(asker):
+    a = asker.ask("my knee is red hot and swollen 2 days after the steroid shot and I have a "
+                  "fever of 39", "patient", None, save=False)
+    assert a.safety.urgent and "111" in a.summary
+    assert "If you are not in the UK" in a.summary, a.summary
+    b = asker.ask("had PRP in Denver 9 days ago, my calf is swollen and now I'm breathless on "
+                  "the stairs", "patient", None, save=False)
+    assert b.safety.urgent and "911" in b.summary and "999" not in b.summary, b.summary
+
+
+@pytest.mark.parametrize("question", [
+    "is PRP any better than a placebo injection for knee arthritis?",
+    "either PRP or steroid for my knee, which is better?",
+])
+def test_comparators_and_connectives_are_not_therapies(asker, question):
+    a = asker.ask(question, "patient", None, save=False)
+    assert not a.understood.not_held, a.understood.not_held

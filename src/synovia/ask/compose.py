@@ -40,7 +40,7 @@ class Context:
 
     def __post_init__(self) -> None:
         self.pick = Selector(self.base, self.audience, self.ranks,
-                             self.lexicon.context.jurisdiction)
+                             self.lexicon.context.jurisdiction, self.lexicon.contents_only)
 
     @property
     def patient(self) -> bool:
@@ -410,7 +410,10 @@ def _facet_parts(fid: str, u: Understanding, grades: list[Grade], ctx: Context,
         picks = ctx.pick.about(g.treatment, outcomes, g.joint, limit=limit + 4,
                                jurisdiction=u.jurisdiction,
                                aspect=aspects[0] if aspects else None)
-        picks = _studies_first(picks, outcomes, ctx)[:limit]
+        contents = ctx.lexicon.contents_only
+        picks = _studies_first([p for p in picks if not (
+            contents and contents.search(ctx.pick.says(p.finding)))] or picks, outcomes,
+            ctx)[:limit]
         first = [p for p in picks if p.finding.outcome == outcomes[0]] if outcomes else picks
         none = facet.none.format(what=ctx.t(g.treatment), where=ctx.where(g.joint),
                                  context="", jurisdiction="") if facet and facet.none else ""
@@ -843,7 +846,13 @@ def compose(u: Understanding, ctx: Context, conversation_id: str | None) -> Answ
             if not any(set(f.sources) <= seen for seen in shown):
                 parts.append(Part(a, must=True))
             shown.append(set(f.sources))
-        if u.jurisdiction and u.jurisdiction != "UK" and u.jurisdiction not in lex.local_numbers:
+        if u.jurisdiction is None:
+            # Where the person is was not said (or not recognised): the UK's numbers, and
+            # straight after the first step, a line for anyone elsewhere.
+            parts.insert(1, Part(ctx.say("urgent_abroad"), must=True))
+            sections[-1] = ("urgent", lex.title("urgent"),
+                            sections[-1][2] + "\n\n" + ctx.say("urgent_abroad"))
+        elif u.jurisdiction != "UK" and u.jurisdiction not in lex.local_numbers:
             # 999 and NHS 111 are the UK's numbers: someone in Mexico is told first to use
             # their own (where we hold theirs, the advice is said in them: `_localise`).
             parts.insert(0, Part(ctx.say("urgent_abroad"), must=True))

@@ -32,6 +32,8 @@ class Selector:
     ranks: dict[str, int] = field(default_factory=dict)  # finding id -> retrieval rank
     #: jurisdiction code -> the words that place a text there (data/lexicon/context.yaml)
     places: dict[str, re.Pattern[str]] = field(default_factory=dict)
+    #: a record that only lists what a document covers: it answers nothing asked
+    contents_only: re.Pattern[str] | None = None
     _seen: dict[str, list[Finding]] = field(default_factory=dict, repr=False)
 
     def shown(self, treatment: str) -> list[Finding]:
@@ -115,6 +117,7 @@ class Selector:
         seen: set[str] = set()
         pool = [f for t in ids for f in self.shown(t)
                 if not (f.id in seen or seen.add(f.id)) and f.outcome not in skip
+                and not (self.contents_only and self.contents_only.search(self.says(f)))
                 and (jurisdiction is None or f.jurisdiction in (None, jurisdiction))
                 and form.answered_by(self.says(f))]
         recs = [r for r in self.base.recommendations.values()
