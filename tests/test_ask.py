@@ -591,3 +591,16 @@ def test_urgent_advice_where_the_place_is_unknown_adds_a_line_for_people_abroad(
 def test_comparators_and_connectives_are_not_therapies(asker, question):
     a = asker.ask(question, "patient", None, save=False)
     assert not a.understood.not_held, a.understood.not_held
+
+
+def test_a_known_warning_opens_a_risks_answer_before_reassurance(asker):
+    a = asker.ask("how safe are exosome shots for knee arthritis?", "patient", None,
+                  save=False)
+    first = a.summary.split("[")[0]
+    assert re.search(r"FDA|warning|sick", first), a.summary
+
+
+def test_a_knee_only_product_names_the_knee(asker):
+    a = asker.ask("does Zilretta last longer than an ordinary steroid jab?", "patient", None,
+                  save=False)
+    assert a.understood.joints == ["knee"], a.understood.joints

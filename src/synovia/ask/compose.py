@@ -402,6 +402,7 @@ def _facet_parts(fid: str, u: Understanding, grades: list[Grade], ctx: Context,
     topic = facet.label if facet else ""
     for i, g in enumerate(grades):
         answered = False
+        start = len(short)
         if aspects:
             parts, lines = _aspect_parts(aspects, g, outcomes, u, ctx, topic, lead=i == 0)
             short += parts
@@ -413,7 +414,15 @@ def _facet_parts(fid: str, u: Understanding, grades: list[Grade], ctx: Context,
         contents = ctx.lexicon.contents_only
         picks = _studies_first([p for p in picks if not (
             contents and contents.search(ctx.pick.says(p.finding)))] or picks, outcomes,
-            ctx)[:limit]
+            ctx)
+        if "safety" in outcomes:
+            # A known harm (a regulator's warning) before a small study's "no harms were
+            # reported": reassurance never opens an answer on risks when a warning is held.
+            # (the warning signs every risks answer closes with are not that warning)
+            closing = set(facet.closing) if facet else set()
+            picks.sort(key=lambda p: p.finding.direction != "harm" or p.finding.id in closing)
+        picks = picks[:limit]
+        warning = "safety" in outcomes and bool(picks) and picks[0].finding.direction == "harm"
         first = [p for p in picks if p.finding.outcome == outcomes[0]] if outcomes else picks
         none = facet.none.format(what=ctx.t(g.treatment), where=ctx.where(g.joint),
                                  context="", jurisdiction="") if facet and facet.none else ""
@@ -421,8 +430,12 @@ def _facet_parts(fid: str, u: Understanding, grades: list[Grade], ctx: Context,
             # Say plainly what we do not hold on the facet's main question, then what we do.
             short.append(Part(none, must=i == 0))
         if picks:
-            short.append(Part(_pick_text(picks[0], ctx, g.joint, topic),
-                              must=i == 0 and not answered))
+            lead = Part(_pick_text(picks[0], ctx, g.joint, topic),
+                        must=i == 0 and (not answered or warning))
+            if warning and answered:
+                short.insert(start, lead)  # the warning before the narrower answers
+            else:
+                short.append(lead)
             detail += [_pick_text(p, ctx, g.joint, topic) for p in picks]
     if facet and ctx.patient and facet.closing:
         short += [Part(line, must=True, closing=True)
@@ -880,7 +893,8 @@ def compose(u: Understanding, ctx: Context, conversation_id: str | None) -> Answ
         form_short, facet_detail["forms"] = _form_parts(u, grades, ctx)
         ctx_short, facet_detail["context"] = _context_parts(u, grades, ctx)
         # the person's situation answered with evidence that changes what is safe
-        pressing = any(c.must and not c.after and not c.gap for c in ctx_short)
+        pressing = any(c.must and not c.after and not c.gap for c in ctx_short) and any(
+            ctx.high_stakes(c) for c in u.situation.conditions + u.situation.medicines)
         for i, fid in enumerate(u.facets):
             short, detail = _facet_parts(fid, u, grades, ctx, limit=3)
             if fid == "safety" and pressing:
