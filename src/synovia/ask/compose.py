@@ -419,10 +419,12 @@ def _facet_parts(fid: str, u: Understanding, grades: list[Grade], ctx: Context,
             # A known harm (a regulator's warning) before a small study's "no harms were
             # reported": reassurance never opens an answer on risks when a warning is held.
             # (the warning signs every risks answer closes with are not that warning)
+            # nor is one centre's series: a warning is a regulator's, a guideline's, or what
+            # trials and reviews found)
             closing = set(facet.closing) if facet else set()
-            picks.sort(key=lambda p: p.finding.direction != "harm" or p.finding.id in closing)
+            picks.sort(key=lambda p: not _warning(p, ctx) or p.finding.id in closing)
         picks = picks[:limit]
-        warning = "safety" in outcomes and bool(picks) and picks[0].finding.direction == "harm"
+        warning = "safety" in outcomes and bool(picks) and _warning(picks[0], ctx)
         first = [p for p in picks if p.finding.outcome == outcomes[0]] if outcomes else picks
         none = facet.none.format(what=ctx.t(g.treatment), where=ctx.where(g.joint),
                                  context="", jurisdiction="") if facet and facet.none else ""
@@ -478,6 +480,13 @@ def _guideline_parts(u: Understanding, grades: list[Grade], ctx: Context
             short[1:1] = parts
             detail += more
     return short, detail
+
+
+def _warning(p: Pick, ctx: Context) -> bool:
+    """A harm from a regulator, a guideline, a trial or a review (not one centre's series)."""
+    src = ctx.base.sources.get(p.finding.source)
+    return p.finding.direction == "harm" and src is not None and src.kind in (
+        "regulatory", "guideline", "rct", "systematic-review")
 
 
 def _studies_first(picks: list[Pick], outcomes: tuple[str, ...], ctx: Context) -> list[Pick]:
