@@ -604,3 +604,18 @@ def test_a_knee_only_product_names_the_knee(asker):
     a = asker.ask("does Zilretta last longer than an ordinary steroid jab?", "patient", None,
                   save=False)
     assert a.understood.joints == ["knee"], a.understood.joints
+
+
+def test_forms_name_treatments_the_vocabulary_knows():
+    """forms.yaml is validated against data/vocab.yaml: a form of an unknown treatment would
+    never be answered."""
+    from synovia.vocab import Vocabulary
+    from synovia.vocab.lexicon import load_lexicon
+
+    root = Path(__file__).resolve().parents[1] / "data"
+    vocab = Vocabulary.from_file(root / "vocab.yaml")
+    lexicon = load_lexicon(root / "lexicon")
+    known = set(vocab.terms["treatment"])
+    assert lexicon.forms
+    for form in lexicon.forms:
+        assert set(form.treatments) | set(form.also) <= known, form.id
