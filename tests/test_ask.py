@@ -619,3 +619,13 @@ def test_forms_name_treatments_the_vocabulary_knows():
     assert lexicon.forms
     for form in lexicon.forms:
         assert set(form.treatments) | set(form.also) <= known, form.id
+
+
+@pytest.mark.parametrize("question", [
+    "does glucosamine or turmeric work for my knee, or should I go straight to injections?",
+    "would cod liver oil help, or go to injections instead?",
+])
+def test_a_shared_word_never_makes_a_phrase_a_therapy(asker, question):
+    """Fuzzy matching compares word by word: "to injections" is not "toxin injections"."""
+    a = asker.ask(question, "patient", None, save=False)
+    assert "botulinum-toxin" not in a.understood.treatments, a.understood.treatments

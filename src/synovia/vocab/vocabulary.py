@@ -242,10 +242,21 @@ class Vocabulary:
                     continue
                 if _real_word_outside(chunk, key):
                     continue
+                if " " in chunk and not _word_by_word(chunk, key):
+                    continue  # "to injections" is not "toxin injections": a shared word
+                    # does not make the others alike
                 kind, tid = self._exact[key]
                 taken.append((start, end))
                 found.append(Match(kind, tid, start, end, text[start:end], fuzzy=True))
         return found
+
+
+def _word_by_word(chunk: str, key: str) -> bool:
+    """A phrase is a misspelling of a term only when each of its words is one of the term's
+    words misspelt, in order."""
+    words, keys = chunk.split(), key.split()
+    return len(words) == len(keys) and all(fuzz.ratio(a, b) >= 75
+                                           for a, b in zip(words, keys, strict=True))
 
 
 #: Everyday words one or two letters away from a term ("should" ~ "shoulder", "kneel" ~ "knee"):
