@@ -629,3 +629,9 @@ def test_a_shared_word_never_makes_a_phrase_a_therapy(asker, question):
     """Fuzzy matching compares word by word: "to injections" is not "toxin injections"."""
     a = asker.ask(question, "patient", None, save=False)
     assert "botulinum-toxin" not in a.understood.treatments, a.understood.treatments
+
+
+def test_better_than_placebo_is_answered_with_the_placebo_controlled_results(asker):
+    a = asker.ask("is there proof PRP beats a dummy injection for my knee, or is it all "
+                  "placebo effect?", "patient", None, save=False)
+    assert re.search(r"288|salt-water", a.summary), a.summary
