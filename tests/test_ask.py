@@ -635,3 +635,9 @@ def test_better_than_placebo_is_answered_with_the_placebo_controlled_results(ask
     a = asker.ask("is there proof PRP beats a dummy injection for my knee, or is it all "
                   "placebo effect?", "patient", None, save=False)
     assert re.search(r"288|salt-water", a.summary), a.summary
+
+
+def test_a_review_named_by_its_journal_answers_first(asker):
+    a = asker.ask("what did that big BMJ meta-analysis of gel shots for knees conclude?",
+                  "patient", None, save=False)
+    assert re.search(r"169 trials|too small", a.summary.split("[")[0]), a.summary

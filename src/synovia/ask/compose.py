@@ -598,7 +598,7 @@ def _named_source_parts(u: Understanding, grades: list[Grade], ctx: Context) -> 
     """A study or review the question names ("the 2025 Cochrane review", "Conaghan 2018",
     "the RESTORE trial") is answered from its own findings, first."""
     years = set(re.findall(r"\b(?:19|20)\d\d\b", u.question))
-    words = {w.lower() for w in re.findall(r"[A-Za-z\u00c0-\u017f]{4,}", u.question)}
+    words = {w.lower() for w in re.findall(r"[A-Za-z\u00c0-\u017f]{3,}", u.question)}
     treatments = {g.treatment for g in grades}
     named = []
     for src in ctx.base.sources.values():
@@ -613,13 +613,19 @@ def _named_source_parts(u: Understanding, grades: list[Grade], ctx: Context) -> 
                                                     src.organisation or "")}
         if src.journal and "cochrane" in src.journal.lower():
             names.add("cochrane")
+        if src.journal and len(src.journal.split()) <= 2 and re.search(
+                r"\b(review|trial|study|paper|meta-?analysis)\b", u.question, re.I):
+            # "the big BMJ review": a journal named with the kind of study
+            names.add(src.journal.split()[-1].lower())
         names.discard("")
         if names & words and (years or src.kind != "other"):
             named.append(src)
     parts = []
     for src in named[:2]:
         found = [f for t in treatments for f in ctx.pick.shown(t) if f.source == src.id]
-        found.sort(key=lambda f: (f.outcome not in EFFICACY, f.effect is None))
+        # the outcome the question names first ("... and structure"), then results with figures
+        found.sort(key=lambda f: (f.outcome not in u.question.lower(),
+                                  f.outcome not in EFFICACY, f.effect is None))
         parts += [Part(ctx.text(f) + cite(f.source), must=n == 0)
                   for n, f in enumerate(found[:2])]
     return parts
