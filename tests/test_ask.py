@@ -426,6 +426,9 @@ def test_an_allergy_told_as_a_standing_fact_is_not_an_emergency(asker):
     "how long between injections of hyaluronic acid in the knee?",
     "is GAE better than injections for knee arthritis?",
     "medicare said part B pays but the PRP is $900 out of pocket per shot, worth it?",
+    # comparators and connectives
+    "is PRP any better than a placebo injection for knee arthritis?",
+    "either PRP or steroid for my knee, which is better?",
 ])
 def test_ordinary_words_are_never_read_as_therapies(asker, question):
     a = asker.ask(question, "patient", None, save=False)
@@ -588,15 +591,6 @@ def test_urgent_advice_where_the_place_is_unknown_adds_a_line_for_people_abroad(
     b = asker.ask("had PRP in Denver 9 days ago, my calf is swollen and now I'm breathless on "
                   "the stairs", "patient", None, save=False)
     assert b.safety.urgent and "911" in b.summary and "999" not in b.summary, b.summary
-
-
-@pytest.mark.parametrize("question", [
-    "is PRP any better than a placebo injection for knee arthritis?",
-    "either PRP or steroid for my knee, which is better?",
-])
-def test_comparators_and_connectives_are_not_therapies(asker, question):
-    a = asker.ask(question, "patient", None, save=False)
-    assert not a.understood.not_held, a.understood.not_held
 
 
 def test_a_known_warning_opens_a_risks_answer_before_reassurance(asker):
