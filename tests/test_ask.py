@@ -345,6 +345,15 @@ def test_osteoarthritis_named_as_ones_own_keeps_the_question_in_scope(asker):
     # side effects asked: common ones, not the rare joint-damage series first
     ("what are the side effects of a steroid injection in the shoulder",
      r"flush\w*", r"^Doctors have described four kinds"),
+    # does it hurt: numbing at the time, and the short flare after
+    ("getting a cortisone jab in my hip tomorrow - will it be sore for days after?",
+     r"numb.*flare", None),
+    # one more after several: the spacing and yearly advice, and what repeated shots did
+    ("had 3 cortisone injections in my knee this year, can I get a 4th?",
+     r"apart.*cartilage", r"Zilretta"),
+    # a payer's spacing rule answers "how often can a course be repeated"
+    ("my durolane gel course helped my knee, how often can I repeat it?",
+     r"6 months apart", None),
 ])
 def test_the_narrower_question_is_answered_first(asker, question, wanted, unwanted):
     a = asker.ask(question, "patient", None, save=False)
@@ -468,6 +477,34 @@ def test_a_form_asked_by_name_is_answered_first(asker, question, audience, wante
     first = a.summary.split("[")[0]
     assert re.search(wanted, first, re.I), a.summary
     assert not a.understood.not_held, a.understood.not_held
+
+
+@pytest.mark.parametrize("question, wanted", [
+    ("is the long acting steroid jab better than the standard one for my knee?",
+     r"no result of a trial comparing a slow-release steroid shot with a standard one"),
+    ("would an ultrasound guided hip injection be better than one done blind?",
+     r"no trial result on whether a scan to guide the needle"),
+])
+def test_a_form_set_against_its_counterpart_says_when_no_result_is_held(asker, question,
+                                                                        wanted):
+    """"Is the slow-release one better than the standard one?": a trial that only lists its
+    arms is no result; with none held, the answer says so, first."""
+    a = asker.ask(question, "patient", None, save=False)
+    assert re.search(wanted, a.summary.split("[")[0], re.I), a.summary
+
+
+def test_a_products_name_is_not_a_study_named(asker):
+    """"Zilretta" names a product: its label is not a study the person asked about."""
+    a = asker.ask("Is Zilretta better than a normal steroid shot for my knee?", "patient",
+                  None, save=False)
+    assert not a.summary.startswith("In the US"), a.summary
+
+
+def test_a_study_of_one_product_of_two_kinds_is_not_a_head_to_head(asker):
+    """Bone marrow cells are stem cells too: a registry of them compared nothing."""
+    a = asker.ask("bmac or adipose stem cells for my knee, which has more trial evidence?",
+                  "patient", None, save=False)
+    assert "registry" not in a.summary.split(".")[0], a.summary
 
 
 def test_a_form_with_nothing_held_is_declined_plainly(asker):

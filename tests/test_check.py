@@ -237,6 +237,17 @@ def test_accurate_hedged_sentences_are_not_flagged(checker):
     # biology said to happen inside the joint is a claim about people's joints
     ("PRP for knees", "PRP is spun from your blood, and its platelets then release growth "
      "factors within the joint that promote cartilage repair.", "contradicted"),
+    # a negation with a word between it and "recommend" still denies the backing
+    ("Gel injections", "The UK's guideline body, NICE, doesn\u2019t currently recommend "
+     "hyaluronic acid injections for osteoarthritis.", None),
+    ("Gel injections", "NICE has now recommended hyaluronic acid injections for knee "
+     "osteoarthritis.", "contradicted"),
+    # a benefit its own clause denies is not claimed
+    ("PRP for knees", "PRP's benefits are thought to come from calming inflammation, although "
+     "cartilage regrowth has not been convincingly demonstrated.", None),
+    # "all trials" that describes their weakness promises nothing
+    ("Stem cells for knees", "Stem cell injections remain experimental, and a 2017 review "
+     "found that all of the trials were at high risk of bias.", None),
 ])
 def test_each_assertion_in_a_sentence_is_judged(checker, title, sentence, verdict):
     report, _ = checker.check(f"# {title}\n\nInjections are given by a doctor. {sentence}\n",
@@ -256,6 +267,8 @@ def test_each_assertion_in_a_sentence_is_judged(checker, title, sentence, verdic
     "PRP for the knee costs about £3,000 in London and is not offered on the NHS.",
     "It was once thought that PRP might help restore the cushioning of the knee joint.",
     "The artificial knee won\u2019t last forever, so surgeons like to wait.",
+    # praise of core care is what every guideline says first
+    "The most effective treatments for knee arthritis are exercise and weight loss.",
 ])
 def test_information_is_not_flagged(checker, sentence):
     report, _ = checker.check(f"# PRP for knee arthritis\n\n{sentence}\n", "markdown")

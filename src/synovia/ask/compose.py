@@ -564,6 +564,7 @@ def _form_parts(u: Understanding, grades: list[Grade], ctx: Context
     short: list[Part] = []
     detail: list[str] = []
     forms = [f for fid in u.forms for f in ctx.lexicon.forms if f.id == fid]
+    unanswered: dict[str, tuple] = {}  # form id -> (form, where its answer starts, options)
     for k, form in enumerate(forms[:2]):
         for g in grades:
             if not form.of(g.treatment) or any(g.treatment == x.treatment for x in grades[
@@ -591,7 +592,27 @@ def _form_parts(u: Understanding, grades: list[Grade], ctx: Context
             # each form asked gets its answer; the first form two lines, a second one
             short += [Part(x, must=n < (2 if k == 0 else 1)) for n, x in enumerate(lines[:2])]
             detail += lines
+            if "comparison" in u.facets and form.versus_none and not _form_result(form, g, ctx):
+                unanswered.setdefault(form.id, (form, len(short) - min(2, len(lines)), []))[
+                    2].append(g.treatment)
+    for form, at, missing in reversed(unanswered.values()):
+        # "is it better than the usual one?" with no result of that comparison held: said
+        # plainly and once for the options it applies to, and first on the form, since the
+        # comparison is what was asked of it (a trial that only lists its arms is no result)
+        line = form.versus_none.format(what=_and([ctx.t(t) for t in missing]))
+        short.insert(at, Part(line, must=True, gap=True))
+        detail.append(line)
     return short, list(dict.fromkeys(detail))
+
+
+def _form_result(form, g: Grade, ctx: Context) -> bool:
+    """Whether a result of the form against its usual counterpart is held (a trial's benefit,
+    no difference or harm on an outcome people feel, with that counterpart as comparator)."""
+    return any(
+        f.direction != "uncertain" and f.outcome in (*EFFICACY, "safety") and ctx.shown(f)
+        and any(rx.search(f.comparator or "") for rx in form.versus)
+        and form.answered_by(ctx.pick.says(f))
+        for t in (g.treatment, *form.also) for f in ctx.base.findings_about(t))
 
 
 def _named_source_parts(u: Understanding, grades: list[Grade], ctx: Context) -> list[Part]:
@@ -618,6 +639,8 @@ def _named_source_parts(u: Understanding, grades: list[Grade], ctx: Context) -> 
             # "the big BMJ review": a journal named with the kind of study
             names.add(src.journal.split()[-1].lower())
         names.discard("")
+        # a product's name ("Zilretta") names the product, not its label or a study of it
+        names = {n for n in names if not ctx.vocab.knows(n)}
         if names & words and (years or src.kind != "other"):
             named.append(src)
     parts = []
@@ -761,7 +784,14 @@ def _context_parts(u: Understanding, grades: list[Grade], ctx: Context
         picks = sorted(pool, key=lambda p: (kind_fit(p), -sum(
             a.fit(ctx.pick.says(p.finding)) for a in asked)))[:3]
         if not picks and cid == "recent-injection":
-            picks = [p for t in treatments for p in ctx.pick.about(t, ("dosing",), joint, 1)]
+            # what a recent injection changes is when the next may be given: a dosing record
+            # that says how far apart, not a trial's schedule
+            spacing = ctx.lexicon.facet("dosing").aspect("yearly-limit")
+            picks = [p for t in treatments
+                     for p in ctx.pick.about(t, ("dosing",), joint, 6, aspect=spacing)
+                     if spacing.answered_by(ctx.pick.says(p.finding))][:1] or (
+                ctx.pick.general(("dosing",), spacing, u.jurisdiction)
+                if any(ctx.injected(t) for t in treatments) else [])
         if not picks and cid == "planned-joint-replacement":
             picks = [p for t in treatments for p in ctx.pick.about(t, ("surgery-timing",),
                                                                    joint, 1)]
@@ -917,7 +947,8 @@ def compose(u: Understanding, ctx: Context, conversation_id: str | None) -> Answ
                 # general side effects give way, and the warning signs close the answer.
                 for s in short:
                     s.must = s.must and s.closing
-            if form_short and fid in ("efficacy", "comparison") and len(grades) < 2:
+            if form_short and fid in ("efficacy", "comparison") and (
+                    len(grades) < 2 or u.options_named < 2):
                 # The form asked about answers before the treatment's general verdict
                 # (a comparison of two options named still leads with its synthesis).
                 for s in short:
@@ -934,7 +965,7 @@ def compose(u: Understanding, ctx: Context, conversation_id: str | None) -> Answ
                 # A form asked about leads, but a comparison of the options named keeps its
                 # synthesis first.
                 ahead = _named_source_parts(u, grades, ctx) + (
-                    form_short if len(grades) < 2 else [])
+                    form_short if len(grades) < 2 or u.options_named < 2 else [])
                 routine += (lead + ahead + short[:1] + [c for c in ctx_short if c.after]
                             + short[1:] + [f for f in form_short if f not in ahead]
                             + [c for c in ctx_short if not c.must])

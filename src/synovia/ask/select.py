@@ -128,9 +128,11 @@ class Selector:
 
     def head_to_head(self, a: str, b: str, joint: str | None, limit: int = 2) -> list[Pick]:
         """Findings from studies that compared `a` with `b` directly."""
+        # (a study naming both with no comparator studied one product of both kinds,
+        # bone marrow cells being stem cells too: it compared nothing)
         pool = [f for f in self.shown(a)
-                if b in f.treatments and f.outcome in ("pain", "function", "structure",
-                                                       "quality-of-life", "duration", "safety")]
+                if b in f.treatments and f.comparator and f.outcome in (
+                    "pain", "function", "structure", "quality-of-life", "duration", "safety")]
         # A trial of the two options asked about speaks to them before a ranking of many.
         pair = [f for f in pool if set(f.treatments) <= {a, b}]
         return self._joint_honest(pair or pool, joint, limit)

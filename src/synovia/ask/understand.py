@@ -61,6 +61,7 @@ class Subject:
     name: str
     category: str
     role: str = "asked"  # asked | tried
+    implied: bool = False  # meant, not named: "an ultrasound-guided injection" = the usual ones
 
 
 @dataclass
@@ -151,6 +152,11 @@ class Understanding:
         return [s.name for s in self.subjects if s.id is None and s.role == "asked"]
 
     @property
+    def options_named(self) -> int:
+        """How many known options the person named themselves (not the usual ones implied)."""
+        return len({s.id for s in self.subjects if s.id and s.role == "asked" and not s.implied})
+
+    @property
     def urgent(self) -> bool:
         return bool(self.red_flags)
 
@@ -212,18 +218,18 @@ def understand(question: str, vocab: Vocabulary, lexicon: Lexicon) -> Understand
                 question):
             # "an ultrasound-guided hip injection": the usual injections, given that way.
             for tid in cues.guided_injection_means:
-                _add_subject(u, Subject(tid, "image-guided injection", "injection"))
+                _add_subject(u, Subject(tid, "image-guided injection", "injection", implied=True))
             u.forms_naming.append("image-guidance")
     if cues.named_by_giver and cues.named_by_giver.search(question):
         # "or just another of the injections my GP does": the usual injection, by name.
         for tid in cues.usual_injection_means:
-            _add_subject(u, Subject(tid, "the usual injection", "injection"))
+            _add_subject(u, Subject(tid, "the usual injection", "injection", implied=True))
     if not u.subjects and cues.usual_injection and \
             cues.usual_injection.search(question) and not _unknown_therapies(
                 question, matches, cues, known=(*lexicon.forms, *lexicon.bodies)):
         # "my GP says an injection is the next step": the usual injection.
         for tid in cues.usual_injection_means:
-            _add_subject(u, Subject(tid, "the usual injection", "injection"))
+            _add_subject(u, Subject(tid, "the usual injection", "injection", implied=True))
     known = (*lexicon.forms, *lexicon.bodies)
     for name in _unknown_therapies(question, matches, cues, known=known):
         _add_subject(u, Subject(None, name, "unknown"))
@@ -259,8 +265,12 @@ def understand(question: str, vocab: Vocabulary, lexicon: Lexicon) -> Understand
     u.mentions_oa = _own_oa(question) or (
         bool(_OA.search(question)) and not _NOT_OA.search(question))
     u.facets = _facets(question, lexicon, len(u.treatments) + len(u.unknown))
-    named = sorted((m.start(), f.id) for f in lexicon.forms for m in [f.search(question)] if m)
-    u.forms = [fid for _, fid in named if fid not in u.forms_naming]
+    # a form that only names the injection meant is not asked about, unless the question
+    # sets it against its counterpart ("ultrasound-guided ... better than a blind one?")
+    named = sorted((m.start(), f.id) for f in lexicon.forms for m in [f.search(question)]
+                   if m and (f.id not in u.forms_naming
+                             or any(rx.search(question) for rx in f.versus)))
+    u.forms = [fid for _, fid in named]
     if u.forms:
         # A facet asked only in a form's own words ("done blind or under ultrasound?" is
         # procedure) is answered by the form: it has no gap of its own to declare.
@@ -360,7 +370,7 @@ def asked_part(text: str, last_if_none: bool = False) -> str:
 def _facets(text: str, lexicon: Lexicon, n_subjects: int) -> list[str]:
     found = []
     weak = []
-    asked = asked_part(text)
+    asked = asked_part(text, last_if_none=True)
     for facet in lexicon.facets:
         if facet.internal:
             continue

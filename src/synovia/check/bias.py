@@ -5,6 +5,7 @@ sentence. The words live in data/lexicon/commercial.yaml and hype.yaml."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -52,11 +53,14 @@ def commercial(doc: Document, signals: tuple[Signal, ...]) -> list[dict]:
 ASSERTED = frozenset({"certainty", "structure", "durability", "safety"})
 
 
-def hype(doc: Document, lexicon: Lexicon) -> list[dict]:
-    """Hype wording that is not negated, anywhere in the body ("does not cure" is fine)."""
+def hype(doc: Document, lexicon: Lexicon,
+         about_core_care: Callable[[str], bool] | None = None) -> list[dict]:
+    """Hype wording that is not negated, anywhere in the body ("does not cure" is fine).
+    A sentence about core care only ("the most effective treatments include exercise") says
+    what every guideline says first: its praise is not hype."""
     out = []
     for sent in doc.body_sentences:
-        if sent.boilerplate:
+        if sent.boilerplate or (about_core_care and about_core_care(sent.text)):
             continue
         asked = sent.text.rstrip().endswith("?")
         for term, m in lexicon.hype_in(sent.text):

@@ -248,10 +248,13 @@ class Judge:
                 return True
         if self._by_frame(claim, grades):
             return True
+        core_only = self.ctx.about_core_care(text)
         for h, m in lex.hype_in(text):
             if lex.negated(text, m.start()) or (claim.frame and claim.frame.animals
-                                                 and h.category == "structure"):
-                continue  # "does not cure"; "regrew cartilage in rats" is what rats showed
+                                                 and h.category == "structure") or core_only:
+                # "does not cure"; "regrew cartilage in rats" is what rats showed; "the most
+                # effective treatments include exercise" is what every guideline says first
+                continue
             best = max((g.certainty for g in grades), key=_certainty_rank, default="very-low")
             claim.verdict = "overstated"
             claim.reason = (f"says '{m.group(0)}': {h.why} The evidence for "
@@ -360,6 +363,9 @@ class Judge:
             claim.reason = (f"describes {_name(listed[0])}, which is in "
                             "the reference list and the evidence base (no inline citation)")
             return
+        if study and not YEAR.search(study.group(0)) and re.match(
+                r"(?i)th(e|is|at)\b", study.group(0)) and self._study_introduced(claim):
+            return  # "the trial" refers back to the study the article already described
         if study and not self._study_known(claim, study.group(0), sims):
             claim.verdict = "unsupported"
             claim.reason = (f"refers to '{study.group(0).strip()}' without a citation, and no "
@@ -388,17 +394,25 @@ class Judge:
             ids += g.evidence_ids()[:4]
         return list(dict.fromkeys(ids))
 
+    def _study_introduced(self, claim: Claim) -> bool:
+        """Whether a sentence before this one already speaks of a study ("a trial of 200
+        people found ..."), which a later "the trial" refers back to."""
+        return any(STUDY_REFERENCE.search(s.text) for s in self.ctx.doc.sentences
+                   if s.start < claim.sentence.start and not s.boilerplate)
+
     def _study_known(self, claim: Claim, phrase: str, sims: list[tuple[str, float]]) -> bool:
         """A study the sentence describes is known when a source of that year, on the same
         treatment, also says something close to the sentence."""
         year = YEAR.search(phrase) or YEAR.search(claim.sentence.text)
         close = {rid for rid, score in sims if score >= STUDY_SIMILARITY}
         close |= {r.source.id for r in self.resolved.values() if r.source}  # in the reference list
+        # "the trial treatment" in a sentence naming no treatment: the article's own treatment
+        treatments = claim.terms.treatments or set(self.ctx.main_treatments)
         for src in self.base.sources.values():
             if year and src.year != int(year.group(0)):
                 continue
             derived = self.ctx._source_terms.get(src.id, (set(), set()))[0] | set(src.treatments)
-            if derived & claim.terms.treatments and (src.id in close or not sims):
+            if derived & treatments and (src.id in close or not sims):
                 return True
         return False
 
@@ -615,7 +629,10 @@ class Judge:
             claim.evidence = [s.source.id for g in grades for s in g.stances][:3]
             return True
         says_against = bool(GUIDE_AGAINST.search(text))
-        says_for = bool(GUIDE_FOR.search(text)) and not says_against
+        backing = GUIDE_FOR.search(text)
+        if backing and not says_against and self.ctx.lexicon.negated(text, backing.start(), 40):
+            says_against = True  # "doesn't currently recommend", "has never endorsed"
+        says_for = bool(backing) and not says_against
         if not (says_for or says_against) and bodies and (STRONG.search(text) or
                                                             CONDITIONAL.search(text)):
             says_for = True  # "grades its recommendation as strong": read the stance's side
@@ -827,9 +844,7 @@ def _category(treatment: str, ctx: ArticleContext) -> str | None:
 
 
 def _judged_category(treatment: str, ctx: ArticleContext) -> bool:
-    """Injections and the other therapies sold for joints are judged on the findings held."""
-    term = ctx.vocab.term("treatment", treatment)
-    return term is None or term.category in ("injection", "other-therapy")
+    return ctx.judged(treatment)
 
 
 def _first_named(text: str, treatments: set[str], ctx: ArticleContext) -> str | None:

@@ -74,6 +74,17 @@ class ArticleContext:
         self.main_joints = {j for j, c in j_count.items() if c >= max(2, jtop // 2)}
         self.treatment_counts = t_count
 
+    def judged(self, treatment: str) -> bool:
+        """Injections and the other therapies sold for joints are judged on the findings
+        held; core care and medicines are what guidelines advise first."""
+        term = self.vocab.term("treatment", treatment)
+        return term is None or term.category in ("injection", "other-therapy")
+
+    def about_core_care(self, text: str) -> bool:
+        """Whether `text` names treatments and all of them are core care or medicines."""
+        named = self.own_terms(text).treatments
+        return bool(named) and not any(self.judged(t) for t in named)
+
     def own_terms(self, text: str) -> Terms:
         """The terms a text names itself (memoised: claims ask about the same sentence often)."""
         cached = self._own_cache.get(text)

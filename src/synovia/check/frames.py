@@ -143,21 +143,27 @@ _CLAUSE_BREAK = re.compile(r"[;\u2014]|,\s*(?:but|although|though|while|whereas|
                            r"\s(?:but|although|whereas)\s", re.I)
 
 
-def _reading(text: str, cues: ClaimCues) -> tuple[list, list]:
-    """A sentence's words of effect (position, direction) and outcome words (position, rank,
-    outcome, finding outcomes), read once per sentence: several frames and rules ask."""
+def _reading(text: str, cues: ClaimCues) -> tuple[list, list, list]:
+    """A sentence's words of effect (position, direction), outcome words (position, rank,
+    outcome, finding outcomes) and no-difference phrases (start, end), read once per
+    sentence: several frames and rules ask."""
     memo = cues.__dict__.setdefault("_reading", {})
     hit = memo.get(text)
     if hit is None:
         if len(memo) >= 8192:
             memo.clear()
-        hits = [(m.start(), d) for d, pats in cues.directions for p in pats
-                for m in p.finditer(text)
-                if not (m.group(0).isupper() and len(m.group(0)) > 3)]  # "RESTORE": a trial
+        spans = [(m.start(), m.end(), d) for d, pats in cues.directions for p in pats
+                 for m in p.finditer(text)
+                 if not (m.group(0).isupper() and len(m.group(0)) > 3)]  # "RESTORE": a trial
+        # a word of benefit inside a no-difference phrase ("repair is not demonstrated",
+        # "no better than") is that phrase, not a claim of its own
+        nd = [(a, b) for a, b, d in spans if d == "no-difference"]
+        hits = [(a, d) for a, _b, d in spans
+                if d == "no-difference" or not any(x < a < y for x, y in nd)]
         outcomes = [(m.start(), rank, oid, findings)
                     for rank, (oid, findings, pats) in enumerate(cues.outcomes)
                     for p in pats for m in p.finditer(text)]
-        hit = memo[text] = (hits, outcomes)
+        hit = memo[text] = (hits, outcomes, nd)
     return hit
 
 
@@ -172,7 +178,7 @@ def frame_of(text: str, treatments: set[str], joints: set[str], cues: ClaimCues,
              start: int = 0) -> ClaimFrame:
     """Read what a sentence asserts: its main direction is the first one it states at or after
     `start` (a negated benefit reads as no difference), its outcome the one named nearest."""
-    all_hits, outcome_words = _reading(text, cues)
+    all_hits, outcome_words, denied = _reading(text, cues)
     hits = [h for h in all_hits if h[0] >= start]
     direction, at = None, 0
     if hits:
@@ -192,6 +198,10 @@ def frame_of(text: str, treatments: set[str], joints: set[str], cues: ClaimCues,
         # An outcome in the direction's own clause first ("eases pain for weeks, but none
         # repairs cartilage": the easing is of pain).
         elsewhere = bool(hits) and sum(1 for c in cuts if c <= pos) != here
+        if elsewhere and cues.negation.search(_clause_at(text, pos, cuts)):
+            # "benefits are thought to ..., although cartilage repair is not demonstrated":
+            # an outcome its own clause denies is not the benefit another clause claims
+            continue
         key = (elsewhere, gap > 60, rank if gap <= 60 else gap)
         if best is None or key < best:
             best, outcome, finding_outcomes = key, oid, findings
@@ -205,9 +215,11 @@ def frame_of(text: str, treatments: set[str], joints: set[str], cues: ClaimCues,
                                          if oid == "duration")
     described = [m.span() for m in cues.not_absolute.finditer(text)] if cues.not_absolute \
         else []
+    # (an absolute word inside a phrase that denies it, "regrowth has not been shown", is
+    # no certainty claimed)
     absolute = [m.group(0) for p in cues.absolute for m in [p.search(text)]
                 if m and not _negated_at(text, m.start(), cues, 100)
-                and not any(a <= m.start() < b for a, b in described)]
+                and not any(a <= m.start() < b for a, b in (*described, *denied))]
     hedged = any(p.search(text) for p in cues.hedged)
     intense = [m.group(0) for p in cues.intense for m in [p.search(text)]
                if m and not _negated_at(text, m.start(), cues, 100)]
@@ -225,6 +237,13 @@ def frame_of(text: str, treatments: set[str], joints: set[str], cues: ClaimCues,
         about_people=bool(cues.people.search(text)),
         reports_study=bool(cues.reports_study.search(text)) if cues.reports_study else False,
         first_person=bool(cues.first_person.search(text)) if cues.first_person else False)
+
+
+def _clause_at(text: str, pos: int, cuts: list[int]) -> str:
+    """The clause of `text` that holds position `pos`, between the clause breaks `cuts`."""
+    start = max((c for c in cuts if c <= pos), default=0)
+    end = min((c for c in cuts if c > pos), default=len(text))
+    return text[start:end].replace("\u2019", "'")
 
 
 def _clause_before(text: str, at: int, window: int = 70) -> str:

@@ -72,7 +72,7 @@ class Checker:
         signals = load_signals(self.lexicon.folder / "commercial.yaml") \
             if self.lexicon.folder else ()
         bias = commercial(doc, signals)
-        language = hype(doc, self.lexicon)
+        language = hype(doc, self.lexicon, about_core_care=ctx.about_core_care)
         missing = omissions(ctx, doc.text, citations)
         score, items = discern(ctx, doc.text, claims, citations, missing, bias)
         counts = {v: sum(1 for c in claims if c.verdict == v)

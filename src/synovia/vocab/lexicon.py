@@ -124,6 +124,10 @@ class Form(Aspect):
     treatments: tuple[str, ...] = ()  # empty: a form of any injection
     #: treatments whose records speak to this form whatever the injection (image guidance)
     also: tuple[str, ...] = ()
+    #: what the form is set against when someone asks "is it better": the words a finding's
+    #: comparator says (`versus`), and the line said when no result against it is held
+    versus: tuple[re.Pattern[str], ...] = ()
+    versus_none: str = ""
 
     def of(self, treatment: str) -> bool:
         return not self.treatments or treatment in self.treatments
@@ -145,6 +149,10 @@ class Facet(Rule):
     #: finding ids every patient answer on this facet closes with (the warning signs after
     #: an injection), shown when the finding is held and applies to the treatment
     closing: tuple[str, ...] = ()
+
+    def aspect(self, aid: str) -> Aspect:
+        """The narrower question `aid` (a name the code relies on: missing is a data error)."""
+        return next(a for a in self.aspects if a.id == aid)
 
     def aspects_asked(self, text: str) -> list[Aspect]:
         """The narrower questions asked within this facet, in the order they were asked."""
@@ -394,8 +402,15 @@ def _forms(entries: list | None, where: Path) -> list[Form]:
         treatments = entry.get("treatments") or []
         if not isinstance(treatments, list):
             raise LexiconError(f"{where}: form {a.id}: 'treatments' must be a list")
+        versus = entry.get("versus") or {}
+        if not isinstance(versus, dict) or bool(versus.get("comparator")) != bool(
+                versus.get("none")):
+            raise LexiconError(f"{where}: form {a.id}: 'versus' needs 'comparator' and 'none'")
         forms.append(Form(**{**a.__dict__, "treatments": tuple(str(t) for t in treatments),
-                             "also": tuple(str(t) for t in entry.get("also") or ())}))
+                             "also": tuple(str(t) for t in entry.get("also") or ()),
+                             "versus": tuple(_compile(versus.get("comparator"), where,
+                                                      f"{a.id}.versus")),
+                             "versus_none": str(versus.get("none") or "")}))
     return forms
 
 

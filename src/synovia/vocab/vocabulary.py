@@ -120,6 +120,10 @@ class Vocabulary:
         vocab._compile()
         return vocab
 
+    def knows(self, word: str) -> bool:
+        """Whether `word` is itself a term (a treatment, brand, joint ...), spelt as listed."""
+        return normalise(word) in self._exact
+
     def _add(self, kind: str, tid: str, term: str, abbreviation: bool = False) -> None:
         term = term.strip()
         if not term:
