@@ -131,6 +131,10 @@ def check(item: dict, answer: dict, base, schema) -> list[str]:
             fails.append(f"context {cid} not used (got {u.get('context')})")
         elif not urgent and not re.search(CONTEXT_WORDS.get(cid, cid), short, re.I):
             fails.append(f"short answer says nothing for {cid}")
+    if "not_held" not in exp and exp.get("in_scope", True) and u.get("not_held") and not urgent:
+        # a word of the question read as a therapy nobody asked about ("work" in "do gel
+        # injections work")
+        fails.append(f"reported as not held, never asked about: {u['not_held']}")
     for name in exp.get("not_held", []):
         if not any(name.lower() in n.lower() for n in u.get("not_held", [])):
             fails.append(f"{name} not reported as not held")

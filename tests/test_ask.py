@@ -438,6 +438,13 @@ def test_an_allergy_told_as_a_standing_fact_is_not_an_emergency(asker):
     # comparators and connectives
     "is PRP any better than a placebo injection for knee arthritis?",
     "either PRP or steroid for my knee, which is better?",
+    # what is left when a frame's known therapy is trimmed, words next to a preposition,
+    # clauses, people and places
+    "do hyaluronic acid injections work for hip arthritis",
+    "what's the usual rate per injection for PRP in a private clinic?",
+    "is it normal for my knee to ache the day after a steroid shot?",
+    "my dad (81) has had two steroid jabs in his hip, would he be ok with a third?",
+    "melbourne - can a GP inject PRP into my knee here?",
 ])
 def test_ordinary_words_are_never_read_as_therapies(asker, question):
     a = asker.ask(question, "patient", None, save=False)

@@ -245,6 +245,11 @@ def test_accurate_hedged_sentences_are_not_flagged(checker):
     # a benefit its own clause denies is not claimed
     ("PRP for knees", "PRP's benefits are thought to come from calming inflammation, although "
      "cartilage regrowth has not been convincingly demonstrated.", None),
+    # mending tissue is repair; working in every joint is a certainty claimed
+    ("PRP for knees", "PRP injections ease pain and mend damaged cartilage in the knee.",
+     "contradicted"),
+    ("Knee steroid injections", "Steroid injections work in all joints, every time.",
+     "overstated"),
     # "all trials" that describes their weakness promises nothing
     ("Stem cells for knees", "Stem cell injections remain experimental, and a 2017 review "
      "found that all of the trials were at high risk of bias.", None),
@@ -277,10 +282,21 @@ def test_information_is_not_flagged(checker, sentence):
         [(c.text, c.verdict, c.reason) for c in flagged], report.bias, report.language)
 
 
-def test_a_sale_price_is_a_commercial_signal(checker):
-    report, _ = checker.check("# PRP for knee arthritis\n\nPRP at our clinic: prices from £250 "
-                              "per injection, and use code KNEE50 for £50 off.\n", "markdown")
-    assert {b["signal"] for b in report.bias} == {"price-offer"}
+@pytest.mark.parametrize("sentence, signal", [
+    ("PRP at our clinic: prices from £250 per injection, and use code KNEE50 for £50 off.",
+     "price-offer"),
+    # a patient's story told in the first person is a testimonial
+    ("After three PRP sessions I'm back playing tennis twice a week.", "testimonial"),
+])
+def test_sales_signals_are_flagged(checker, sentence, signal):
+    report, _ = checker.check(f"# PRP for knee arthritis\n\n{sentence}\n", "markdown")
+    assert {b["signal"] for b in report.bias} == {signal}
+
+
+def test_hope_sold_as_a_result_is_hype(checker):
+    report, _ = checker.check("# PRP for knee arthritis\n\nA new injection brings fresh hope "
+                              "to people with worn knees.\n", "markdown")
+    assert [x["term"] for x in report.language] == ["hope"]
 
 
 @pytest.mark.parametrize("sentence, doi", [

@@ -27,6 +27,9 @@ MAX_OPTIONS = 8
 SUMMARY_WORDS = 60
 SUMMARY_CAP = 90  # even must-say sentences stop here; the rest is in the sections
 EFFICACY = ("pain", "function", "structure", "quality-of-life")
+#: facets a form asked about answers first (a question on its cost or its approval keeps
+#: that answer first)
+FORM_LEADS = ("efficacy", "comparison", "procedure", "dosing", "duration", "safety")
 
 
 @dataclass
@@ -871,13 +874,23 @@ def _fit(parts: list[Part], budget: int = SUMMARY_WORDS) -> str:
     chosen: list[str] = []
     used = 0
     for p in parts:
-        if p.text in chosen:
+        text = _said_once(p.text, chosen)
+        if text in chosen:
             continue
-        n = _words(p.text)
+        n = _words(text)
         if not chosen or (p.must and used + n <= SUMMARY_CAP) or used + n <= budget:
-            chosen.append(p.text)
+            chosen.append(text)
             used += n
     return " ".join(chosen)
+
+
+def _said_once(text: str, earlier: list[str]) -> str:
+    """`text` without a lead-in an earlier sentence already gave ("On slow-release steroid,
+    we hold no studies ... In studies of the knee:" is said once, not before every line)."""
+    head, colon, rest = text.partition(": ")
+    if colon and rest and len(head) < 200 and any(e.startswith(head + colon) for e in earlier):
+        return _cap(rest)
+    return text
 
 
 # -- the answer ---------------------------------------------------------------------------------
@@ -964,10 +977,14 @@ def compose(u: Understanding, ctx: Context, conversation_id: str | None) -> Answ
                 lead = [c for c in ctx_short if c.must and not c.after]
                 # A form asked about leads, but a comparison of the options named keeps its
                 # synthesis first.
+                # A form asked of a question on something else ("is the slow-release one
+                # on-label for hips?") follows that question's first answer.
+                leads = len(grades) < 2 or u.options_named < 2
                 ahead = _named_source_parts(u, grades, ctx) + (
-                    form_short if len(grades) < 2 or u.options_named < 2 else [])
-                routine += (lead + ahead + short[:1] + [c for c in ctx_short if c.after]
-                            + short[1:] + [f for f in form_short if f not in ahead]
+                    form_short if leads and fid in FORM_LEADS else [])
+                then = form_short if leads and fid not in FORM_LEADS else []
+                routine += (lead + ahead + short[:1] + then + [c for c in ctx_short if c.after]
+                            + short[1:] + [f for f in form_short if f not in ahead + then]
                             + [c for c in ctx_short if not c.must])
             else:
                 routine += short

@@ -449,12 +449,26 @@ def _unknown_therapies(text: str, matches, cues, frames: bool = True,
     low = text.lower()
     taken = [(m.start, m.end) for m in matches if m.kind in ("treatment", "joint", "context")]
     taken += [m.span() for r in known for p in r.patterns for m in p.finditer(text)]
+    # a place ("toronto - does OHIP ...") is where the person is, never a therapy
+    taken += [m.span() for table in (cues.jurisdiction, cues.jurisdiction_weak)
+              for rx in table.values() for m in rx.finditer(text)]
     out: list[str] = []
 
     def keep(start: int, phrase: str, trim_stop: bool) -> None:
+        if trim_stop and any(a < start + len(phrase) and start < b for a, b in taken):
+            # a frame that spans a therapy we know ("do gel injections work for ...") named
+            # that therapy: what is left once it is trimmed ("work") is no therapy
+            return
         if trim_stop and cues.unknown_stop_at is not None:
             phrase = cues.unknown_stop_at.split(f" {phrase} ")[0].strip()
         words = [w.strip("'") for w in phrase.split()]
+        if trim_stop:
+            # a name found by a frame loses an article; any other ordinary word at either
+            # end shows a clause ("is it normal", "reverse arthritis and"), not a name
+            while words and words[0] in cues.framed_openers:
+                words.pop(0)
+            if words and (words[0] in cues.not_a_therapy or words[-1] in cues.not_a_therapy):
+                return
         while words and words[0] in cues.not_a_therapy:
             words.pop(0)
         while words and words[-1] in cues.not_a_therapy:
@@ -476,8 +490,8 @@ def _unknown_therapies(text: str, matches, cues, frames: bool = True,
             if any(a < b0 and a0 < b for a, b in taken):
                 continue  # "steroid injections": a therapy we know
             words = m.group(1).split()
-            if any(w in cues.not_a_therapy for w in words[1:]):
-                words = words[:1]
+            if words and words[-1] in cues.not_a_therapy:
+                continue  # "rate per injection", "after the injection": no name next to it
             keep(m.start(1), " ".join(words), trim_stop=False)
     if frames:
         for rx in cues.unknown_frames:

@@ -212,6 +212,9 @@ class ContextCues:
     unknown_stop_at: re.Pattern[str] | None = None
     not_a_therapy: frozenset[str] = frozenset()
     framed_not_endings: tuple[str, ...] = ()
+    #: words a framed name may open with and lose ("a", "the"): any other ordinary word at
+    #: either end ("is it normal", "reverse arthritis and") makes the phrase a clause
+    framed_openers: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -468,6 +471,7 @@ def _context(data: dict, where: Path) -> ContextCues:
         c.unknown_stop_at = _compile(unknown["stop_at"], where, "unknown_therapy.stop_at")[0]
     c.not_a_therapy = frozenset(str(w).lower() for w in unknown.get("not_a_therapy") or [])
     c.framed_not_endings = tuple(str(e) for e in unknown.get("framed_not_endings") or ())
+    c.framed_openers = frozenset(str(w).lower() for w in unknown.get("framed_openers") or ())
     return c
 
 
