@@ -508,10 +508,14 @@ def test_a_products_name_is_not_a_study_named(asker):
 
 
 def test_a_study_of_one_product_of_two_kinds_is_not_a_head_to_head(asker):
-    """Bone marrow cells are stem cells too: a registry of them compared nothing."""
+    """Bone marrow cells are stem cells too: a registry of them compared nothing; nor did
+    a trial that gave BMAC with PRP against exercise compare BMAC with PRP."""
     a = asker.ask("bmac or adipose stem cells for my knee, which has more trial evidence?",
                   "patient", None, save=False)
     assert "registry" not in a.summary.split(".")[0], a.summary
+    b = asker.ask("BMAC versus PRP for knee OA: randomised evidence?", "clinician", None,
+                  save=False)
+    assert "exercise" not in b.summary.split("[")[0], b.summary
 
 
 def test_a_form_with_nothing_held_is_declined_plainly(asker):
@@ -627,14 +631,37 @@ def test_an_incidence_question_is_answered_with_a_rate(asker):
     assert re.search(r"\d+ in [\d,]+|\d+(\.\d+)?\s?%", a.summary), a.summary
 
 
-def test_urgent_advice_where_the_place_is_unknown_adds_a_line_for_people_abroad(asker):
-    a = asker.ask("my knee is red hot and swollen 2 days after the steroid shot and I have a "
-                  "fever of 39", "patient", None, save=False)
-    assert a.safety.urgent and "111" in a.summary
-    assert "If you are not in the UK" in a.summary, a.summary
+def test_urgent_advice_where_the_place_is_unknown_gives_the_other_numbers_too(asker):
+    """No one abroad is told only to call 999: where the place is not said, the emergency
+    number of Europe and the US is given beside the UK's, the first time it is said."""
+    a = asker.ask("my lips and face are swelling up an hour after my gel shot and I feel "
+                  "wheezy", "patient", None, save=False)
+    assert a.safety.urgent and a.summary.startswith("Call 999 (112 in Europe, 911 in the US)")
+    assert a.summary.count("112") == 1, a.summary
+    m = asker.ask("had an ostenil shot in munich this morning, now my lips and face are swelling",
+                  "patient", None, save=False)
+    assert m.safety.urgent and "112" in m.summary and "999" not in m.summary, m.summary
     b = asker.ask("had PRP in Denver 9 days ago, my calf is swollen and now I'm breathless on "
                   "the stairs", "patient", None, save=False)
     assert b.safety.urgent and "911" in b.summary and "999" not in b.summary, b.summary
+
+
+def test_the_national_guideline_body_of_the_place_asked_leads_the_guideline_clause(asker):
+    """A Bristol GP follows NICE: its stance is said, not "guidelines disagree"."""
+    a = asker.ask("do gel injections help knee arthritis? my GP in Bristol won't offer them",
+                  "patient", None, save=False)
+    assert "In the UK, NICE advises against it" in a.summary, a.summary
+    b = asker.ask("do gel injections help knee arthritis?", "patient", None, save=False)
+    assert "In the UK, NICE" not in b.summary, b.summary
+
+
+def test_injectable_biologics_are_not_a_weak_immune_system(asker):
+    a = asker.ask("AAOS on injectable biologics and HA for shoulder OA?", "clinician", None,
+                  save=False)
+    assert "immunosuppressed" not in a.understood.context, a.understood.context
+    b = asker.ask("I'm on a biologic for my RA, is a knee steroid shot riskier?", "patient",
+                  None, save=False)
+    assert "immunosuppressed" in b.understood.context, b.understood.context
 
 
 def test_a_known_warning_opens_a_risks_answer_before_reassurance(asker):

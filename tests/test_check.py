@@ -250,6 +250,9 @@ def test_accurate_hedged_sentences_are_not_flagged(checker):
      "contradicted"),
     ("Knee steroid injections", "Steroid injections work in all joints, every time.",
      "overstated"),
+    # better than other injections: judged on the trials against an active injection
+    ("Gel injections", "Arthrosamid works better than other injections for knee pain.",
+     "contradicted"),
     # "all trials" that describes their weakness promises nothing
     ("Stem cells for knees", "Stem cell injections remain experimental, and a 2017 review "
      "found that all of the trials were at high risk of bias.", None),

@@ -224,17 +224,26 @@ def verdict(g: Grade, ctx: Context, say_none: bool = True) -> str:
                          ctx.joints_label(others) if others else None, say_none=say_none)
 
 
-def guideline_clause(g: Grade) -> str:
+def guideline_clause(g: Grade, ctx: Context, jurisdiction: str | None = None) -> str:
+    """Where guidelines stand, in one sentence: the national body of the place asked about
+    first when it has a stance ("NICE, which guides care in the UK, advises against it")."""
     against, for_ = len(g.against), len(g.for_)
     if not g.stances:
         return ""
+    body = ctx.lexicon.wording.get("national_bodies", {}).get(jurisdiction or "")
+    place = ctx.lexicon.wording.get("jurisdictions", {}).get(jurisdiction or "", "")
+    if body:
+        mine = [s for s in g.stances if s.short_body == body]
+        if mine and all(s in g.against for s in mine):
+            return ctx.say("national_against", body=body, place=place)
+        if mine and all(s in g.for_ for s in mine):
+            return ctx.say("national_for", body=body, place=place)
     if against and for_:
-        return "Guidelines disagree about it."
+        return ctx.say("guidelines_disagree")
     if against:
-        return ("Most guidelines advise against it." if against > 1
-                else "A guideline advises against it.")
+        return ctx.say("guidelines_against_most" if against > 1 else "guidelines_against_one")
     if for_:
-        return "Guidelines support it as an option." if for_ > 1 else "A guideline supports it."
+        return ctx.say("guidelines_for_most" if for_ > 1 else "guidelines_for_one")
     return ""
 
 
@@ -348,7 +357,7 @@ def _facet_parts(fid: str, u: Understanding, grades: list[Grade], ctx: Context,
             # A recorded gap ("a review found one shoulder study") says more than our own
             # "we hold no studies", and never contradicts it.
             text = verdict(g, ctx, say_none=not gap)
-            clause = guideline_clause(g) if ctx.patient else ""
+            clause = guideline_clause(g, ctx, u.jurisdiction) if ctx.patient else ""
             if gap:
                 text = ctx.text(gap[0].finding) + cite(gap[0].finding.source) + " " + text
             short.append(Part(" ".join(p for p in (text, clause) if p)
@@ -748,9 +757,9 @@ def _comparison(u: Understanding, grades: list[Grade], ctx: Context
             best = max(benefit, key=lambda g: (levels.index(g.certainty), len(g.for_)))
             key = "strongest" if levels.index(best.certainty) >= 2 else "strongest_weak"
             line = ctx.say(key, what=ctx.t(best.treatment), certainty=best.certainty)
-            if ctx.patient and guideline_clause(best):
+            if ctx.patient and guideline_clause(best, ctx, u.jurisdiction):
                 # "the best we hold" is not a recommendation: say where guidelines stand.
-                line += " " + guideline_clause(best)
+                line += " " + guideline_clause(best, ctx, u.jurisdiction)
             short.append(Part(line + cite(*_verdict_sources(best, ctx)[:1]), must=True))
             detail.append(line + cite(*_verdict_sources(best, ctx)[:1]))
         else:
@@ -854,11 +863,13 @@ def _context_parts(u: Understanding, grades: list[Grade], ctx: Context
     return short, list(dict.fromkeys(detail))
 
 
-def _localise(text: str, local: dict[str, str]) -> str:
+def _localise(text: str, local: dict[str, str], once: bool = False) -> str:
     """The UK's numbers in our advice ("call 999", "NHS 111", "A&E") in the person's own
-    country's terms; a price or a count that happens to read 999 is left alone."""
+    country's terms (`once`: only where first said, as when the others are put beside it);
+    a price or a count that happens to read 999 is left alone."""
     for uk in sorted(local, key=len, reverse=True):
-        text = re.sub(rf"(?<![£$€\d.,]){re.escape(uk)}(?![\d])", local[uk], text)
+        text = re.sub(rf"(?<![£$€\d.,]){re.escape(uk)}(?![\d])", local[uk], text,
+                      count=1 if once else 0)
     return text
 
 
@@ -917,13 +928,14 @@ def compose(u: Understanding, ctx: Context, conversation_id: str | None) -> Answ
             if not any(set(f.sources) <= seen for seen in shown):
                 parts.append(Part(a, must=True))
             shown.append(set(f.sources))
-        if u.jurisdiction is None:
-            # Where the person is was not said (or not recognised): the UK's numbers, and
-            # straight after the first step, a line for anyone elsewhere.
+        if u.jurisdiction is None and "unknown" not in lex.local_numbers:
+            # Where the person is was not said (or not recognised) and no neutral wording is
+            # held: the UK's numbers, and straight after the first step, a line for anyone
+            # elsewhere (with it, the numbers of other places are said beside the UK's).
             parts.insert(1, Part(ctx.say("urgent_abroad"), must=True))
             sections[-1] = ("urgent", lex.title("urgent"),
                             sections[-1][2] + "\n\n" + ctx.say("urgent_abroad"))
-        elif u.jurisdiction != "UK" and u.jurisdiction not in lex.local_numbers:
+        elif u.jurisdiction not in (None, "UK") and u.jurisdiction not in lex.local_numbers:
             # 999 and NHS 111 are the UK's numbers: someone in Mexico is told first to use
             # their own (where we hold theirs, the advice is said in them: `_localise`).
             parts.insert(0, Part(ctx.say("urgent_abroad"), must=True))
@@ -1014,12 +1026,13 @@ def compose(u: Understanding, ctx: Context, conversation_id: str | None) -> Answ
 
     sections.append(("disclaimer", lex.title("disclaimer"), lex.wording["disclaimer"]))
     summary = _fit(parts) if parts else named_none
-    local = lex.local_numbers.get(u.jurisdiction or "UK")
+    local = lex.local_numbers.get(u.jurisdiction or "unknown")
     if local:
-        summary = _localise(summary, local)
-        key_points = [_localise(k, local) for k in key_points]
-        sections = [(sid, title, _localise(body, local)) for sid, title, body in sections]
-        safety.message = _localise(safety.message, local) if safety.message else None
+        once = u.jurisdiction is None
+        summary = _localise(summary, local, once)
+        key_points = [_localise(k, local, once) for k in key_points]
+        sections = [(sid, title, _localise(body, local, once)) for sid, title, body in sections]
+        safety.message = _localise(safety.message, local, once) if safety.message else None
     numbered = number_citations([summary] + key_points + [t for _, _, t in sections],
                                 known=lambda sid: sid in ctx.base.sources)
     summary_out = numbered.texts[0]

@@ -25,6 +25,11 @@ class Pick:
     borrowed: list[str] = field(default_factory=list)
 
 
+#: comparators that are neither option of a head-to-head pair (what both were set against)
+_NOT_ONE_OF_THEM = re.compile(r"\b(exercise|physiotherapy|education|advice|baseline|placebo|"
+                              r"saline|sham|usual care|no (injection|treatment))\b", re.I)
+
+
 @dataclass
 class Selector:
     base: EvidenceBase
@@ -130,8 +135,11 @@ class Selector:
         """Findings from studies that compared `a` with `b` directly."""
         # (a study naming both with no comparator studied one product of both kinds,
         # bone marrow cells being stem cells too: it compared nothing)
+        # (nor did one that gave both together against something else: "BMAC with PRP
+        # against exercise", or against the person's own baseline)
         pool = [f for f in self.shown(a)
-                if b in f.treatments and f.comparator and f.outcome in (
+                if b in f.treatments and f.comparator and not _NOT_ONE_OF_THEM.search(
+                    f.comparator) and f.outcome in (
                     "pain", "function", "structure", "quality-of-life", "duration", "safety")]
         # A trial of the two options asked about speaks to them before a ranking of many.
         pair = [f for f in pool if set(f.treatments) <= {a, b}]

@@ -139,6 +139,9 @@ class ClaimFrame:
                 "figures": self.figures}
 
 
+#: the comparator id (claims.yaml `comparators`) for "other injections" in general
+OTHER_INJECTIONS = "other-injections"
+
 _CLAUSE_BREAK = re.compile(r"[;\u2014]|,\s*(?:but|although|though|while|whereas|yet)\b|"
                            r"\s(?:but|although|whereas)\s", re.I)
 
@@ -305,7 +308,10 @@ def _with_joint(frame: ClaimFrame, joint: str) -> ClaimFrame:
 
 
 def _judge_one(frame: ClaimFrame, base: EvidenceBase, grade_certainty: dict[str, str],
-               label, cues: ClaimCues) -> Verdict:
+               treatment_label, cues: ClaimCues) -> Verdict:
+    def label(t: str) -> str:
+        return "other injections" if t == OTHER_INJECTIONS else treatment_label(t)
+
     if not frame.treatments:
         return Verdict(None, "")
     what = " and ".join(label(t) for t in sorted(frame.treatments))
@@ -394,9 +400,12 @@ def _judge_one(frame: ClaimFrame, base: EvidenceBase, grade_certainty: dict[str,
         about = controlled or about
     elif frame.comparator and frame.comparator != "surgery" and frame.direction == "benefit" \
             and _COMPARATIVE.search(frame.text):
-        # "better than steroid", "lasts longer than PRP": only head-to-head studies speak.
-        head = [f for f in held if frame.comparator in f.treatments and f.outcome in
-                ("pain", "function", "quality-of-life", "duration")]
+        # "better than steroid", "lasts longer than PRP": only head-to-head studies speak
+        # ("better than other injections": the trials against any active injection).
+        head = [f for f in held if f.outcome in ("pain", "function", "quality-of-life",
+                                                  "duration")
+                and (_active(f) if frame.comparator == OTHER_INJECTIONS
+                     else frame.comparator in f.treatments)]
         about = head
     human = [f for f in about if _weight(f, base) > 0]
     animal = [f for f in about if _weight(f, base) == 0]
@@ -654,6 +663,8 @@ def _figure_held(frame: ClaimFrame, held: list[Finding]) -> bool:
 
 def _said(direction: str | None, frame: ClaimFrame | None = None) -> str:
     if frame is not None:
+        if frame.comparator == OTHER_INJECTIONS and direction == "benefit":
+            return "does better than other injections"
         return {"benefit": "helps", "no-difference": "does not help",
                 "harm": "does harm"}.get(direction or "", "")
     return {"benefit": "a benefit", "no-difference": "no clear benefit",
