@@ -354,6 +354,10 @@ def test_osteoarthritis_named_as_ones_own_keeps_the_question_in_scope(asker):
     # a payer's spacing rule answers "how often can a course be repeated"
     ("my durolane gel course helped my knee, how often can I repeat it?",
      r"6 months apart", None),
+    # advice on joint injections in general answers when none is specific to the product,
+    # and says so; "nothing specific to a recent injection" is never said
+    ("had an Ostenil shot in my knee in Cork 8 weeks ago, when can I have another?",
+     r"no firm advice.*in general.*3 months apart", r"specific to a recent injection"),
 ])
 def test_the_narrower_question_is_answered_first(asker, question, wanted, unwanted):
     a = asker.ask(question, "patient", None, save=False)
@@ -653,6 +657,12 @@ def test_the_national_guideline_body_of_the_place_asked_leads_the_guideline_clau
     assert "In the UK, NICE advises against it" in a.summary, a.summary
     b = asker.ask("do gel injections help knee arthritis?", "patient", None, save=False)
     assert "In the UK, NICE" not in b.summary, b.summary
+
+
+def test_every_place_asked_about_gets_its_approval_line(asker):
+    a = asker.ask("Is Arthrosamid legal in Ireland? And is it approved in the US, my sister "
+                  "lives in Texas", "patient", None, save=False)
+    assert re.search(r"Europe", a.summary) and re.search(r"FDA", a.summary), a.summary
 
 
 def test_injectable_biologics_are_not_a_weak_immune_system(asker):

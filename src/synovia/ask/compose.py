@@ -40,10 +40,13 @@ class Context:
     audience: str
     ranks: dict[str, int] = field(default_factory=dict)  # record id -> retrieval rank
     country: str | None = None  # a country named within the jurisdiction asked about
+    #: other brands of a product asked about by its brand ("Durolane"): their records follow
+    other_brands: re.Pattern[str] | None = None
 
     def __post_init__(self) -> None:
         self.pick = Selector(self.base, self.audience, self.ranks,
-                             self.lexicon.context.jurisdiction, self.lexicon.contents_only)
+                             self.lexicon.context.jurisdiction, self.lexicon.contents_only,
+                             self.other_brands)
 
     @property
     def patient(self) -> bool:
@@ -371,24 +374,14 @@ def _facet_parts(fid: str, u: Understanding, grades: list[Grade], ctx: Context,
                 detail += lines
         return short, detail
     if fid == "regulatory":
+        # every place asked about gets its line ("legal in Ireland? approved in the US?")
+        places = u.places[:3] if len(u.places) > 1 else [u.jurisdiction]
         for i, t in enumerate(dict.fromkeys(g.treatment for g in grades)):
-            recs = ctx.pick.regulatory(t, u.jurisdiction)
-            lines = [ctx.text(r) + cite(r.source) for r in recs]
-            lines += [_pick_text(p, ctx, None)
-                      for p in ctx.pick.regulatory_findings(t, u.jurisdiction)]
-            place = ctx.lexicon.wording.get("jurisdictions", {}).get(u.jurisdiction or "")
-            if not lines and place:
-                # Another country's rules are never passed off as the one asked about.
-                elsewhere = [ctx.text(r) + cite(r.source) for r in ctx.pick.regulatory(t, None)]
-                if elsewhere:
-                    lines = [ctx.say("reg_elsewhere", what=ctx.t(t), place=place)
-                             + " " + elsewhere[0]] + elsewhere[1:3]
-            if not lines:
-                lines = [ctx.say("reg_none", what=ctx.t(t),
-                                 jurisdiction=f" in {place}" if place else "")]
-            short.append(Part(lines[0], must=i == 0))
-            detail += lines
-        return short, detail
+            for k, where in enumerate(places):
+                lines = _regulatory_lines(t, where, ctx)
+                short.append(Part(lines[0], must=i == 0 and k < 3))
+                detail += lines
+        return short, list(dict.fromkeys(detail))
     if fid == "guidelines":
         return _guideline_parts(u, grades, ctx)
     if fid == "questions" and ctx.patient:
@@ -455,6 +448,21 @@ def _facet_parts(fid: str, u: Understanding, grades: list[Grade], ctx: Context,
         short += [Part(line, must=True, closing=True)
                   for line in _closing(facet.closing, grades, ctx)]
     return short, list(dict.fromkeys(detail))
+
+
+def _regulatory_lines(t: str, where: str | None, ctx: Context) -> list[str]:
+    """What is held on the approval of `t` in one place (all places when none was named);
+    another country's rules are never passed off as the one asked about."""
+    lines = [ctx.text(r) + cite(r.source) for r in ctx.pick.regulatory(t, where)]
+    lines += [_pick_text(p, ctx, None) for p in ctx.pick.regulatory_findings(t, where)]
+    place = ctx.lexicon.wording.get("jurisdictions", {}).get(where or "")
+    if not lines and place:
+        elsewhere = [ctx.text(r) + cite(r.source) for r in ctx.pick.regulatory(t, None)]
+        if elsewhere:
+            lines = [ctx.say("reg_elsewhere", what=ctx.t(t), place=place)
+                     + " " + elsewhere[0]] + elsewhere[1:3]
+    return lines or [ctx.say("reg_none", what=ctx.t(t),
+                             jurisdiction=f" in {place}" if place else "")]
 
 
 def _guideline_parts(u: Understanding, grades: list[Grade], ctx: Context
@@ -795,7 +803,8 @@ def _context_parts(u: Understanding, grades: list[Grade], ctx: Context
                 if p.finding.treatments or any(ctx.injected(t) for t in treatments)]
         picks = sorted(pool, key=lambda p: (kind_fit(p), -sum(
             a.fit(ctx.pick.says(p.finding)) for a in asked)))[:3]
-        if not picks and cid == "recent-injection":
+        if not picks and cid == "recent-injection" and "dosing" not in u.facets:
+            # (asked how soon the next may be, the dosing answer says so itself)
             # what a recent injection changes is when the next may be given: a dosing record
             # that says how far apart, not a trial's schedule
             spacing = ctx.lexicon.facet("dosing").aspect("yearly-limit")
@@ -842,8 +851,10 @@ def _context_parts(u: Understanding, grades: list[Grade], ctx: Context
                 parts = [Part(parts[0].text, must=not pressing, after=True)]
             short += parts
             detail += lines
-        elif treatments and (ctx.high_stakes(cid) or "candidacy" in u.facets
-                             or ctx.stage(cid)):
+        elif treatments and cid != "recent-injection" and (
+                ctx.high_stakes(cid) or "candidacy" in u.facets or ctx.stage(cid)):
+            # (a recent injection is answered by the spacing advice, or by the dosing facet's
+            # own "we hold no firm advice": "nothing specific to a recent injection" says nothing)
             line = ctx.say("no_context", what=_and([ctx.t(t) for t in treatments]),
                            context=ctx.context_label(cid))
             after = ctx.stage(cid) and not (ctx.high_stakes(cid)

@@ -39,6 +39,8 @@ class Selector:
     places: dict[str, re.Pattern[str]] = field(default_factory=dict)
     #: a record that only lists what a document covers: it answers nothing asked
     contents_only: re.Pattern[str] | None = None
+    #: brands other than the one asked about ("Synvisc" when "Durolane" was named)
+    other_brands: re.Pattern[str] | None = None
     _seen: dict[str, list[Finding]] = field(default_factory=dict, repr=False)
 
     def shown(self, treatment: str) -> list[Finding]:
@@ -61,7 +63,9 @@ class Selector:
         fit = -aspect.fit(self.says(f)) if aspect else 0
         # A checked record before one known only from secondary reports (a preprint's
         # abstract quoted elsewhere), whatever the retrieval rank.
-        return (where == 2, fit, where, f.verification != "verified", self.ranks.get(f.id, 999),
+        brand = bool(self.other_brands and self.other_brands.search(f.plain))
+        return (where == 2, fit, brand, where, f.verification != "verified",
+                self.ranks.get(f.id, 999),
                 DESIGN_ORDER.get(src.kind if src else "", 9),
                 f.effect is None, -(src.year if src else 0), f.id)
 

@@ -66,10 +66,22 @@ class Asker:
         base = self.store.evidence()
         ranks = self._ranks(question, u, base)
         answer = compose(u, Context(base, self.vocab, self.lexicon, audience, ranks,
-                                    country=u.country), cid)
+                                    country=u.country, other_brands=self._other_brands(u)),
+                         cid)
         if save:
             save_turn(self.store, cid, question, audience, u.state())
         return answer
+
+    def _other_brands(self, u) -> re.Pattern[str] | None:
+        """The brands of a product the person named by its brand, other than that brand."""
+        others: list[str] = []
+        for s in u.subjects:
+            term = self.vocab.term("treatment", s.id) if s.id else None
+            brands = {b.lower() for b in (term.brands if term else ())}
+            if s.name.lower() in brands:
+                others += sorted(brands - {s.name.lower()})
+        return re.compile(r"\b(" + "|".join(map(re.escape, others)) + r")\b", re.I) \
+            if others else None
 
     def _ranks(self, question: str, u, base) -> dict[str, int]:
         """Retrieval rank of each finding about what was understood (lower = more relevant)."""

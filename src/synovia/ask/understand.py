@@ -124,6 +124,9 @@ class Understanding:
     joints: list[str] = field(default_factory=list)
     facets: list[str] = field(default_factory=list)
     jurisdiction: str | None = None
+    #: every place named, in the order named ("legal in Ireland? and in the US?"), the one
+    #: asked about first
+    places: list[str] = field(default_factory=list)
     country: str | None = None  # a country within the jurisdiction (Ireland within the EU)
     situation: Situation = field(default_factory=Situation)
     red_flags: list[str] = field(default_factory=list)
@@ -284,6 +287,10 @@ def understand(question: str, vocab: Vocabulary, lexicon: Lexicon) -> Understand
     u.facets_asked = any(f.first_at(question) is not None for f in lexicon.facets
                          if not f.internal)
     u.jurisdiction = _jurisdiction(question, cues)
+    named = sorted((m.start(), code) for code, rx in cues.jurisdiction.items()
+                   for m in [rx.search(question)] if m)
+    u.places = list(dict.fromkeys([u.jurisdiction] * bool(u.jurisdiction)
+                                  + [code for _, code in named]))
     named = sorted((m.start(), code) for code, (_, rx) in cues.countries.items()
                    for m in [rx.search(question)] if m)
     u.country = named[0][1] if named else None

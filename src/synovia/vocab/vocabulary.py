@@ -31,6 +31,8 @@ class Term:
     #: how a treatment is given (injection, oral, needle, procedure, device ...): what is
     #: said about needles in a joint applies only to what is injected
     route: str | None = None
+    #: product names (a question naming one is about that product first)
+    brands: tuple[str, ...] = ()
 
     @property
     def injected(self) -> bool:
@@ -106,6 +108,7 @@ class Vocabulary:
                 vocab.terms[singular][tid] = Term(
                     singular, tid, label, str(entry.get("clinician_label") or label),
                     entry.get("category"), route,
+                    tuple(str(b) for b in entry.get("brands") or ()),
                 )
                 if kind != "contexts":
                     # A situation is matched by the words listed for it only: its id or label
