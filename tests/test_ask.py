@@ -665,6 +665,30 @@ def test_every_place_asked_about_gets_its_approval_line(asker):
     assert re.search(r"Europe", a.summary) and re.search(r"FDA", a.summary), a.summary
 
 
+def test_a_situation_with_advice_but_no_studies_says_so(asker):
+    a = asker.ask("I'm 20 weeks pregnant, can I have a cortisone injection in my knee?",
+                  "patient", None, save=False)
+    assert "We hold advice, but no studies, on steroid injection in pregnancy" in a.summary, \
+        a.summary
+
+
+def test_a_regulators_warning_leads_a_safety_answer_wherever_the_person_is(asker):
+    """A harm the FDA saw is a harm in Melbourne too; it leads before "no severe harms"."""
+    a = asker.ask("A clinic in Melbourne offers stem cell injections for my knee - are they "
+                  "safe?", "patient", None, save=False)
+    assert a.summary.find("FDA") != -1, a.summary
+    reassurance = a.summary.find("No severe harms")
+    assert reassurance == -1 or a.summary.find("FDA") < reassurance, a.summary
+
+
+def test_a_product_we_hold_nothing_on_gets_questions_to_ask_not_out_of_scope(asker):
+    a = asker.ask("Has anyone heard of KneeRegen Gold injections? A clinic in Vancouver "
+                  "charges $900 a shot for my knee", "patient", None, save=False)
+    assert "cannot say whether it works" in a.summary and "What exactly" in a.summary, \
+        a.summary
+    assert "Synovia covers" not in a.summary and "NHS" not in a.summary, a.summary
+
+
 def test_injectable_biologics_are_not_a_weak_immune_system(asker):
     a = asker.ask("AAOS on injectable biologics and HA for shoulder OA?", "clinician", None,
                   save=False)

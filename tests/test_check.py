@@ -180,6 +180,14 @@ def test_headless_bulleted_list_and_a_rat_review_cited_for_hip_steroid_trials(ch
     assert len(mismatched) == 4, cit["mismatches"]
 
 
+def test_a_full_stop_without_its_space_still_ends_a_sentence(checker):
+    """Text copied from pages loses spaces ("12 months.Participants"): two sentences."""
+    report, _ = checker.check("# PRP\n\nPeople were followed for 12 months.Participants given "
+                              "PRP regrew cartilage in their knees.\n", "markdown")
+    flagged = [c.text for c in report.claims if c.verdict != "supported"]
+    assert flagged == ["Participants given PRP regrew cartilage in their knees."], flagged
+
+
 @pytest.mark.parametrize("marker", ["[1-2-3]", "¹⁻²⁻³", "[3–1]", "[0]", "[99999999999]", "(1,,2)"])
 def test_malformed_markers_never_crash(checker, marker):
     text = f"# PRP\n\nPRP may ease knee pain for some people {marker}.\n\n1. A study. 2021.\n"
@@ -253,6 +261,24 @@ def test_accurate_hedged_sentences_are_not_flagged(checker):
     # better than other injections: judged on the trials against an active injection
     ("Gel injections", "Arthrosamid works better than other injections for knee pain.",
      "contradicted"),
+    # a lack of good evidence said is no certainty claimed
+    ("PRP for knees", "The trial was run because there is currently limited high-quality "
+     "evidence about whether PRP helps knee arthritis.", None),
+    # a gain matched by the placebo group is no gain over placebo
+    ("PRP for knees", "People given PRP had a significant improvement in knee pain, but the "
+     "improvement was matched by those in the placebo group.", None),
+    # a study reported both ways is balanced
+    ("PRP for hips", "PRP was shown to improve hip scores at 6 months; however, there was no "
+     "significant difference between PRP and hyaluronic acid.", None),
+    # a drug class described, not a benefit claimed
+    ("Knee steroid injections", "Corticosteroids are powerful anti-inflammatory medicines "
+     "that can ease a swollen knee for a few weeks.", None),
+    # the backing is of the treatment named just before it
+    ("PRP for hips", "Steroid injections are the only injections recommended by guidelines "
+     "for hip arthritis, so trials comparing PRP with steroid are needed.", None),
+    # "no randomised trials" describes none, not a cohort as randomised
+    ("Stem cells for hips", "For the hip, a 2022 review found no randomised trials of stem "
+     "cell injections.", None),
     # "all trials" that describes their weakness promises nothing
     ("Stem cells for knees", "Stem cell injections remain experimental, and a 2017 review "
      "found that all of the trials were at high risk of bias.", None),

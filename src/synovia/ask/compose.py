@@ -27,6 +27,8 @@ MAX_OPTIONS = 8
 SUMMARY_WORDS = 60
 SUMMARY_CAP = 90  # even must-say sentences stop here; the rest is in the sections
 EFFICACY = ("pain", "function", "structure", "quality-of-life")
+STUDY_KINDS = ("rct", "systematic-review", "cohort", "case-series")
+WARNING_ORDER = {"regulatory": 0, "guideline": 1, "systematic-review": 2, "rct": 2}
 #: facets a form asked about answers first (a question on its cost or its approval keeps
 #: that answer first)
 FORM_LEADS = ("efficacy", "comparison", "procedure", "dosing", "duration", "safety")
@@ -421,13 +423,21 @@ def _facet_parts(fid: str, u: Understanding, grades: list[Grade], ctx: Context,
             contents and contents.search(ctx.pick.says(p.finding)))] or picks, outcomes,
             ctx)
         if "safety" in outcomes:
+            # (a warning held is looked for among all the records, not only the closest few)
+            ids = {p.finding.id for p in picks}
+            picks += [p for p in ctx.pick.about(g.treatment, outcomes, g.joint, limit=40,
+                                                jurisdiction=u.jurisdiction)
+                      if _warning(p, ctx) and p.finding.id not in ids][:2]
             # A known harm (a regulator's warning) before a small study's "no harms were
             # reported": reassurance never opens an answer on risks when a warning is held.
             # (the warning signs every risks answer closes with are not that warning)
             # nor is one centre's series: a warning is a regulator's, a guideline's, or what
             # trials and reviews found)
             closing = set(facet.closing) if facet else set()
-            picks.sort(key=lambda p: not _warning(p, ctx) or p.finding.id in closing)
+            # (a regulator's warning first, then a guideline's, then what trials found)
+            picks.sort(key=lambda p: (not _warning(p, ctx) or p.finding.id in closing,
+                                      WARNING_ORDER.get(getattr(ctx.base.sources.get(
+                                          p.finding.source), "kind", ""), 9)))
         picks = picks[:limit]
         warning = "safety" in outcomes and bool(picks) and _warning(picks[0], ctx)
         first = [p for p in picks if p.finding.outcome == outcomes[0]] if outcomes else picks
@@ -554,6 +564,9 @@ def _aspect_parts(aspects: list[Aspect], g: Grade, outcomes: tuple[str, ...], u:
             hits.append(p)
             said |= about
         if hits:
+            # a record of the country asked (or of the whole jurisdiction) before one of a
+            # neighbour ("the NHS does not pay" before England's rule, for Scotland)
+            hits.sort(key=lambda p: bool(ctx.other_country(p.finding)))
             if a.window:
                 # the harm finding whose span holds the person's own time leads (the line
                 # that says so is the situation's: `_context_parts`)
@@ -836,6 +849,15 @@ def _context_parts(u: Understanding, grades: list[Grade], ctx: Context
                 if extra and _new_words(extra, lines[0]) >= 5 else [])
             if personal:
                 parts[0] = Part(f"{personal} {lines[0]}", must=True, first=True)
+            if stakes and not personal and not any(
+                    getattr(ctx.base.sources.get(p.finding.source), "kind", "") in STUDY_KINDS
+                    for p in picks):
+                # only advice and exclusion lists held ("your doctor will check"): say that
+                # no study of it in this situation is held
+                gap = ctx.say("no_context_studies", what=_and([ctx.t(t) for t in treatments]),
+                              context=ctx.context_label(cid))
+                parts.insert(1, Part(gap, must=True, gap=True))
+                detail.append(gap)
             # Evidence on one option in this situation says nothing about another: steroid
             # raising blood sugar does not tell a person with diabetes what PRP does.
             missing = [t for t in treatments if len(treatments) > 1 and ctx.high_stakes(cid)
@@ -960,10 +982,20 @@ def compose(u: Understanding, ctx: Context, conversation_id: str | None) -> Answ
 
     if not p.in_scope:
         lead = named_none or ctx.say("no_evidence_question")
-        text = " ".join(x for x in (lead, ctx.say("not_covered"), lex.help_plain) if x)
+        helping = lex.help_plain if u.jurisdiction in (None, "UK") else lex.help_elsewhere
+        product = u.unknown and not u.out_of_scope and (u.joints or u.mentions_oa)
+        asks = [q.plain + cite(*q.sources) for q in lex.questions
+                if q.unknown_product and all(x in ctx.base.sources for x in q.sources)]
+        if product and asks and ctx.patient:
+            # a product for arthritis we hold nothing on is not "out of scope": we cannot say
+            # if it works, and these are the questions to ask before paying for it
+            price = [ctx.say("not_held_price")] if "cost" in u.facets else []
+            text = " ".join([lead, *price, ctx.say("not_held_ask"), *asks[:2]])
+        else:
+            text = " ".join(x for x in (lead, ctx.say("not_covered"), helping) if x)
         if not u.urgent:
             parts.append(Part(text, must=True))
-        sections.append(("help", lex.title("help"), lex.help_plain))
+        sections.append(("help", lex.title("help"), helping))
         options: list[Option] = []
     else:
         options = [_option_row(g, ctx, u.jurisdiction) for g in grades]

@@ -81,7 +81,9 @@ class Selector:
         pool = [f for f in self.shown(treatment)
                 if f.outcome in outcomes
                 and (not first_only or f.treatments[:1] == [treatment])
-                and (jurisdiction is None or f.jurisdiction in (None, jurisdiction))]
+                and (jurisdiction is None or f.jurisdiction in (None, jurisdiction)
+                     # a harm a regulator saw elsewhere is a harm here too
+                     or f.outcome == "safety")]
         return self._joint_honest(pool, joint, limit, aspect=aspect)
 
     def general(self, outcomes: tuple[str, ...], aspect: Aspect,

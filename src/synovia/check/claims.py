@@ -82,6 +82,7 @@ STUDY_REFERENCE = re.compile(
     r"(study|trial|review|meta-?analysis|paper|report)\b|\b(19|20)\d\d\s+(study|trial|review|"
     r"meta-?analysis)\b", re.I)
 YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
+CONTRAST = re.compile(r"\b(however|but|although|though|yet|whereas|while)\b", re.I)
 POINTER = re.compile(
     r"^(treatments?|therapies|therapy|injections?|products?|procedures?)\b|"
     r"\b(it|its|this|these|those|they|them|the (therapy|therapies|treatment|treatments|injections?|"
@@ -325,6 +326,12 @@ class Judge:
             v = judge_frame(frame, self.base, certainty,
                             lambda t: self.ctx.vocab.label("treatment", t, "clinician"), cues)
             judged_frames.append((VERDICT_RANK[v.verdict], len(judged_frames), v, frame))
+        if any(f.direction == "no-difference" for *_x, f in judged_frames) and \
+                CONTRAST.search(text) and cues.reports_study is not None and \
+                cues.reports_study.search(text):
+            # a study reported both ways ("PRP improved scores; however, there was no
+            # difference from HA"): the report is balanced, its gain is not judged alone
+            judged_frames = [x for x in judged_frames if x[3].direction != "benefit"]
         _rank, _i, v, claim.frame = min(judged_frames, key=lambda x: (x[0], x[1]))
         if v.verdict is None:
             return False
@@ -447,7 +454,13 @@ class Judge:
                 continue  # another study
             if src.kind == "systematic-review":
                 continue  # a review's pooled size is not split between arms
-            if RANDOMISED_WORDS.search(text) and src.kind in ("cohort", "case-series"):
+            study = STUDY_REFERENCE.search(text)
+            if study and re.search(r"review|meta-?analysis", study.group(0), re.I) and \
+                    src.kind not in ("systematic-review", "narrative-review"):
+                continue  # "a 2022 review" is not this year's cohort study
+            rand = RANDOMISED_WORDS.search(text)
+            if rand and src.kind in ("cohort", "case-series") and not self.ctx.lexicon.negated(
+                    text, rand.start(), 20):  # "found no randomised trials" says none were
                 claim.verdict = "contradicted"
                 design = src.kind.replace("-", " ")
                 claim.reason = (f"describes it as randomised or controlled, but {_name(src)} "
@@ -499,7 +512,11 @@ class Judge:
         if cues is None or cues.certainty_claim is None or not grades:
             return False
         m = cues.certainty_claim.search(claim.sentence.text)
-        if not m:
+        if not m or self.ctx.lexicon.negated(claim.sentence.text, m.start(), 40) or (
+                cues.certainty_lacking and cues.certainty_lacking.search(
+                    claim.sentence.text[max(0, m.start() - 40):m.start()])):
+            # "there is limited high-quality evidence", "no high-quality evidence": a lack of
+            # good evidence said, not a certainty claimed
             return False
         said = next(v for k, v in m.groupdict().items() if k.startswith("level") and v)
         level = cues.certainty_levels.get(said.lower().replace(" ", "-"))
@@ -638,6 +655,12 @@ class Judge:
             says_for = True  # "grades its recommendation as strong": read the stance's side
         if not (says_against or says_for):
             return False
+        if backing and len({g.treatment for g in grades}) > 1:
+            # "steroid injections are the only ones recommended ...; studies comparing PRP
+            # to steroid": the backing is of the treatment named just before it
+            subject = _named_before(text, backing.start(), {g.treatment for g in grades},
+                                    self.ctx)
+            grades = [g for g in grades if g.treatment == subject] or grades
         stances = [s for g in grades for s in g.stances
                    if not bodies or s.source.id.split("-", 1)[0] in bodies
                    or _body_of(s, self.ctx) & bodies]
@@ -845,6 +868,14 @@ def _category(treatment: str, ctx: ArticleContext) -> str | None:
 
 def _judged_category(treatment: str, ctx: ArticleContext) -> bool:
     return ctx.judged(treatment)
+
+
+def _named_before(text: str, at: int, treatments: set[str], ctx: ArticleContext) -> str | None:
+    """The treatment of `treatments` named last before position `at` (else first named)."""
+    named = [m for m in ctx.vocab.find(text, fuzzy=False)
+             if m.kind == "treatment" and m.id in treatments]
+    before = [m for m in named if m.start < at]
+    return (before[-1] if before else named[0]).id if named else None
 
 
 def _first_named(text: str, treatments: set[str], ctx: ArticleContext) -> str | None:

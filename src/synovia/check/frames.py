@@ -47,6 +47,7 @@ class ClaimCues:
     open_ended: re.Pattern[str] | None = None  # "or longer", "at least"
     long_duration: re.Pattern[str] | None = None  # "long-term relief", "long-lasting"
     certainty_claim: re.Pattern[str] | None = None  # "the evidence was rated high quality"
+    certainty_lacking: re.Pattern[str] | None = None  # "limited (high-quality evidence)"
     certainty_levels: dict[str, str] = field(default_factory=dict)  # said -> GRADE level
     approval_of_trial: re.Pattern[str] | None = None  # "an FDA-approved trial": not the product
     trivial_effect: re.Pattern[str] | None = None  # "too small to matter": no real benefit
@@ -75,7 +76,8 @@ def _rx(p: str) -> re.Pattern[str]:
 
 #: The single-pattern cues a lexicon may leave out (the rule that reads one is then off).
 _OPTIONAL = ("reports_study", "first_person", "short_duration", "open_ended", "long_duration",
-             "certainty_claim", "approval_of_trial", "trivial_effect", "person_recommends",
+             "certainty_claim", "certainty_lacking", "approval_of_trial", "trivial_effect",
+             "person_recommends",
              "mechanism_talk", "in_joint", "safer_than", "published", "not_absolute",
              "approval_implied", "joint_excluded", "safety_absolute", "serious_mention", "supposed",
              "first_line")
@@ -188,6 +190,11 @@ def frame_of(text: str, treatments: set[str], joints: set[str], cues: ClaimCues,
         # A no-difference cue outranks a benefit word it contains ("no better than").
         at, direction = min(hits, key=lambda h: (h[0], h[1] != "no-difference"))
         later_negated = start > 0 and bool(cues.negation.search(_clause_before(text, at, 90)))
+        if direction == "benefit" and any(d == "no-difference" and a > at for a, d in all_hits) \
+                and cues.comparators.get("placebo") and cues.comparators["placebo"].search(text):
+            # "PRP gave a significant improvement ..., matched by the placebo group": no
+            # better than placebo is what the sentence says
+            direction = "no-difference"
         if direction == "benefit" and (_negated_at(text, at, cues, 30) or later_negated or (
                 cues.trivial_effect is not None and cues.trivial_effect.search(text))):
             direction = "no-difference"
@@ -222,7 +229,9 @@ def frame_of(text: str, treatments: set[str], joints: set[str], cues: ClaimCues,
     # no certainty claimed)
     absolute = [m.group(0) for p in cues.absolute for m in [p.search(text)]
                 if m and not _negated_at(text, m.start(), cues, 100)
-                and not any(a <= m.start() < b for a, b in (*described, *denied))]
+                and not any(a <= m.start() < b for a, b in (*described, *denied))
+                and not (cues.certainty_lacking and cues.certainty_lacking.search(
+                    text[max(0, m.start() - 40):m.start()]))]  # "limited high-quality .."
     hedged = any(p.search(text) for p in cues.hedged)
     intense = [m.group(0) for p in cues.intense for m in [p.search(text)]
                if m and not _negated_at(text, m.start(), cues, 100)]

@@ -89,7 +89,9 @@ ABBREVIATIONS = {"e.g", "i.e", "al", "vs", "dr", "mr", "mrs", "ms", "prof", "fig
                  "approx", "ca", "cf", "st", "inc", "ltd", "co", "jr", "sr", "etc", "vol", "pp"}
 SENTENCE_END = re.compile(
     r"(?:(?<=[a-z%)])[.!?]\d{1,3}(?:[,–-]\d{1,3})*|[.!?][\"'’”)\]]*(?:\s*\[[\d,;\s–—-]+\])?)"
-    r"\s+(?=[\"'“‘(]?[A-Z0-9•¹²³]|\[[A-Za-z]|[a-z][A-Z])")
+    r"\s+(?=[\"'“‘(]?[A-Z0-9•¹²³]|\[[A-Za-z]|[a-z][A-Z])"
+    # a full stop with the space lost in copying ("over 12 months.Participants who")
+    r"|(?<=[a-z]{3})[.!?][\"'’”]?(?=[\"“]?[A-Z][a-z]+\b)")
 BOILERPLATE = [re.compile(p, re.I) for p in (
     r"\bcookies?\b", r"\b(share|tweet|pin it|email this|print this|copy link)\b.{0,30}$",
     r"^(share|tweet|facebook|twitter|linkedin|whatsapp|pinterest|instagram|youtube|print|email)"

@@ -224,6 +224,8 @@ class ClinicQuestion:
     plain: str
     clinician: str
     sources: tuple[str, ...]
+    #: asked first about a product we hold nothing on ("what exactly is injected?")
+    unknown_product: bool = False
 
     def applies_to(self, treatments: list[str]) -> bool:
         return "all" in self.treatments or any(t in self.treatments for t in treatments)
@@ -257,6 +259,7 @@ class Lexicon:
     #: polymyalgia"), their situation, not what they ask about.
     scope_reason_cue: re.Pattern[str] | None = None
     help_plain: str = ""
+    help_elsewhere: str = ""  # the same for someone outside the UK
     help_url: str | None = None
     facets: list[Facet] = field(default_factory=list)
     forms: list[Form] = field(default_factory=list)
@@ -531,6 +534,7 @@ def load_lexicon(folder: Path) -> Lexicon:
                            f"{sorted(unknown)}")
     help_ = scope.get("help") or {}
     lex.help_plain = str(help_.get("plain", "")).strip()
+    lex.help_elsewhere = " ".join(str(help_.get("elsewhere") or lex.help_plain).split())
     lex.help_url = help_.get("url")
     facets = _read(folder / "facets.yaml")
     lex.facets = _facets(facets.get("facets"), folder / "facets.yaml")
@@ -544,7 +548,8 @@ def load_lexicon(folder: Path) -> Lexicon:
     for q in questions.get("questions") or []:
         lex.questions.append(ClinicQuestion(
             str(q["id"]), tuple(q.get("treatments") or ["all"]), str(q["plain"]).strip(),
-            str(q.get("clinician") or q["plain"]).strip(), tuple(q.get("sources") or [])))
+            str(q.get("clinician") or q["plain"]).strip(), tuple(q.get("sources") or []),
+            bool(q.get("unknown_product"))))
     hype = _read(folder / "hype.yaml")
     for t in hype.get("terms") or []:
         try:
