@@ -665,6 +665,22 @@ def test_every_place_asked_about_gets_its_approval_line(asker):
     assert re.search(r"Europe", a.summary) and re.search(r"FDA", a.summary), a.summary
 
 
+def test_a_joint_infected_before_is_the_persons_situation_and_names_the_joint(asker):
+    a = asker.ask("I had a septic knee after an arthroscopy years ago - is it risky to have "
+                  "PRP in that knee now?", "patient", None, save=False)
+    assert "joint-infection-history" in a.understood.context and "knee" in a.understood.joints
+    assert "specific to a joint that has been infected" in a.summary, a.summary
+    assert not a.safety.urgent
+
+
+def test_surgery_not_yet_considered_is_not_an_operation_booked(asker):
+    a = asker.ask("Does the steroid jab in my knee work or is it just placebo? My GP says it's "
+                  "the last thing to try before they think about surgery", "patient", None,
+                  save=False)
+    assert "planned-joint-replacement" not in a.understood.context, a.understood.context
+    assert re.search(r"placebo|dummy", a.summary), a.summary
+
+
 def test_a_situation_with_advice_but_no_studies_says_so(asker):
     a = asker.ask("I'm 20 weeks pregnant, can I have a cortisone injection in my knee?",
                   "patient", None, save=False)

@@ -215,6 +215,10 @@ def understand(question: str, vocab: Vocabulary, lexicon: Lexicon) -> Understand
                 u.joints.append(m.id)
         elif m.kind == "context":
             _add_context(u.situation, m.id)
+            # a situation named with its joint ("a septic knee") names the joint too
+            for j in (x for w in m.text.split() for x in vocab.find(w, fuzzy=False)):
+                if j.kind == "joint" and j.id not in u.joints:
+                    u.joints.append(j.id)
     if guided:
         u.situation.guidance = "image-guided"
         if not any(s.category in ANSWERED for s in u.subjects) and _names_an_injection(
