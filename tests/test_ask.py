@@ -681,6 +681,17 @@ def test_surgery_not_yet_considered_is_not_an_operation_booked(asker):
     assert re.search(r"placebo|dummy", a.summary), a.summary
 
 
+def test_a_product_named_before_its_kind_is_kept_by_name(asker):
+    """"CartiRegen Plus collagen injections": the product is not held, whatever we hold on
+    collagen injections; and evidence on collagen swallowed never grades an injection."""
+    a = asker.ask("saw an ad for CartiRegen Plus collagen injections for my knee, do they "
+                  "work?", "patient", None, save=False)
+    assert a.understood.not_held == ["cartiregen"], a.understood.not_held
+    assert a.summary.startswith("We hold no evidence on cartiregen"), a.summary
+    assert a.understood.treatments == ["collagen-injection"], a.understood.treatments
+    assert "supplement" not in a.summary, a.summary
+
+
 def test_a_situation_with_advice_but_no_studies_says_so(asker):
     a = asker.ask("I'm 20 weeks pregnant, can I have a cortisone injection in my knee?",
                   "patient", None, save=False)

@@ -504,6 +504,17 @@ def _unknown_therapies(text: str, matches, cues, frames: bool = True,
             if words and words[-1] in cues.not_a_therapy:
                 continue  # "rate per injection", "after the injection": no name next to it
             keep(m.start(1), " ".join(words), trim_stop=False)
+    for m in matches:
+        # a product named just before the kind of therapy it is ("CartiRegen Plus collagen
+        # injections"): kept by name, so that what we hold on the kind is never passed off as
+        # evidence on the product (an inner capital or two capitalised words mark a name)
+        if m.kind != "treatment":
+            continue
+        name = re.search(r"(?<![\w-])((?:[A-Z][A-Za-z0-9-]*\s+){1,3})$", text[:m.start])
+        words = name.group(1).split() if name else []
+        if words and words[0].lower() not in cues.not_a_therapy and (
+                len(words) >= 2 or re.search(r"[a-z][A-Z]", words[0])):
+            keep(name.start(1), " ".join(words).lower(), trim_stop=False)
     if frames:
         for rx in cues.unknown_frames:
             for m in rx.finditer(low):
