@@ -692,6 +692,19 @@ def test_a_product_named_before_its_kind_is_kept_by_name(asker):
     assert "supplement" not in a.summary, a.summary
 
 
+def test_someone_elses_injection_is_not_the_persons_own(asker):
+    a = asker.ask("Has anyone had ozone injections? A clinic in Madrid offers them for knees, "
+                  "do they work?", "patient", None, save=False)
+    assert not a.understood.profile.get("previous"), a.understood.profile
+    assert "recent injection" not in a.summary, a.summary
+
+
+def test_the_best_held_for_a_joint_is_never_another_joints_evidence(asker):
+    a = asker.ask("BMAC or PRP for my hip arthritis, which is better?", "patient", None,
+                  save=False)
+    assert "best we hold is for bone marrow" not in a.summary, a.summary
+
+
 def test_a_situation_with_advice_but_no_studies_says_so(asker):
     a = asker.ask("I'm 20 weeks pregnant, can I have a cortisone injection in my knee?",
                   "patient", None, save=False)

@@ -759,8 +759,10 @@ def _comparison(u: Understanding, grades: list[Grade], ctx: Context
     # Evidence of benefit means better than placebo or no treatment: "about as good as"
     # another injection is not, and an option the guidelines advise against without any
     # guideline for it is never named as the strongest.
+    # (and never on another joint's evidence: "the best we hold for the hip" is hip evidence)
     benefit = [g for g in grades if g.direction == "benefit"
-               and g.best_human_evidence != "none" and not (g.against and not g.for_)]
+               and g.best_human_evidence != "none" and not (g.against and not g.for_)
+               and not other_joints(g)]
     # Options the evidence judges alike are said together ("little or no benefit from PRP or
     # gel injections for the hip"), so every option named is answered in one sentence.
     alike = [g for g in grades if g.direction == "no-difference"

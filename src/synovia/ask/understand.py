@@ -578,7 +578,9 @@ def _situation(text: str, u: Understanding, cues) -> None:
         if any(rx.search(text) for rx in cues.severity.get(level, [])):
             sit.severity = level
             break
-    if any(rx.search(text) for rx in cues.previous_cues):
+    if any(not (cues.previous_others and cues.previous_others.search(
+            text[max(0, m.start() - 25):m.start()]))
+           for rx in cues.previous_cues for m in rx.finditer(text)):
         had = sit.tried or [t for t in u.treatments if t]
         weeks = _when(text, cues.previous_when, cues.numbers)
         for t in (had or [None]):

@@ -185,6 +185,8 @@ class ContextCues:
     severity: dict[str, list[re.Pattern[str]]] = field(default_factory=dict)
     previous_cues: list[re.Pattern[str]] = field(default_factory=list)
     previous_when: list[re.Pattern[str]] = field(default_factory=list)
+    #: said just before a cue, it is someone else's injection ("has anyone had ...")
+    previous_others: re.Pattern[str] | None = None
     surgery_cues: list[re.Pattern[str]] = field(default_factory=list)
     surgery_when: list[re.Pattern[str]] = field(default_factory=list)
     goals: dict[str, list[re.Pattern[str]]] = field(default_factory=dict)
@@ -429,6 +431,8 @@ def _context(data: dict, where: Path) -> ContextCues:
     prev = data.get("previous_injection") or {}
     c.previous_cues = _compile(prev.get("cues"), where, "previous_injection.cues")
     c.previous_when = _compile(prev.get("when"), where, "previous_injection.when")
+    others = _compile(prev.get("others"), where, "previous_injection.others")
+    c.previous_others = others[0] if others else None
     surgery = data.get("planned_surgery") or {}
     c.surgery_cues = _compile(surgery.get("cues"), where, "planned_surgery.cues")
     c.surgery_when = _compile(surgery.get("when"), where, "planned_surgery.when")
