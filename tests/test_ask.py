@@ -692,6 +692,16 @@ def test_a_product_named_before_its_kind_is_kept_by_name(asker):
     assert "supplement" not in a.summary, a.summary
 
 
+def test_injections_asked_about_generically_are_the_options_not_weight_loss(asker):
+    a = asker.ask("my BMI is 38, would knee injections even work for me or do I need to lose "
+                  "weight first?", "patient", None, save=False)
+    assert "weight-management" not in a.understood.treatments, a.understood.treatments
+    assert {o.treatment for o in a.options} >= {"corticosteroid", "hyaluronic-acid"}, a.options
+    b = asker.ask("do injections work better than exercise for knee arthritis?", "patient",
+                  None, save=False)
+    assert "exercise" in b.understood.treatments, b.understood.treatments
+
+
 def test_someone_elses_injection_is_not_the_persons_own(asker):
     a = asker.ask("Has anyone had ozone injections? A clinic in Madrid offers them for knees, "
                   "do they work?", "patient", None, save=False)

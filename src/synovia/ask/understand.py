@@ -261,7 +261,9 @@ def understand(question: str, vocab: Vocabulary, lexicon: Lexicon) -> Understand
             if s.role == "asked" and s.category in ("core", "medicine"):
                 s.role = "context"
     if cues.which_injection and cues.which_injection.search(question) and not any(
-            s.role == "asked" and s.category in ANSWERED for s in u.subjects):
+            s.role == "asked" and s.category in ANSWERED for s in u.subjects) and not \
+            _SET_AGAINST.search(question):
+        # ("do injections work better than exercise?" keeps exercise as an option)
         # "My surgeon wants me to lose weight first: which injection could bridge me?"
         for s in u.subjects:
             if s.role == "asked" and s.category in ("core", "medicine"):
@@ -350,6 +352,8 @@ def _add_context(sit: Situation, cid: str) -> None:
         target.append(cid)
 
 
+_SET_AGAINST = re.compile(r"\b(than|versus|vs\.?|compared (to|with)|instead of|rather than)\b",
+                          re.I)
 _COMPARE = re.compile(r"\b(vs\.?|versus|compar\w*|better than|worse than|instead of|"
                       r"rather than|or (should|would|is|are|do|does)|which (is|one|would|works))\b",
                       re.I)
