@@ -261,6 +261,12 @@ def test_accurate_hedged_sentences_are_not_flagged(checker):
     # better than other injections: judged on the trials against an active injection
     ("Gel injections", "Arthrosamid works better than other injections for knee pain.",
      "contradicted"),
+    # an umbrella name speaks for the article's treatments on the benefit it promises, and
+    # its denials are not judged against any one of them
+    ("PRP and stem cells for knees", "Regenerative medicine offers significant pain relief "
+     "for people with knee arthritis.", "overstated"),
+    ("PRP and stem cells for knees", "Regenerative treatments cannot reverse osteoarthritis "
+     "or regrow lost cartilage.", None),
     # a lack of good evidence said is no certainty claimed
     ("PRP for knees", "The trial was run because there is currently limited high-quality "
      "evidence about whether PRP helps knee arthritis.", None),

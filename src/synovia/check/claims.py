@@ -173,7 +173,9 @@ def find_claims(ctx: ArticleContext) -> list[Claim]:
             bool(ctx.block_terms.get(sent.block, Terms()).treatments) or reports
             or bool(TIME_SPAN.search(text)))
         if not own.treatments and not POINTER.search(text) and "study" not in kinds \
-                and not hype and not bold and not in_topic:
+                and not hype and not bold and not in_topic and not (
+                    "asserts" in kinds and ctx.claim_cues and ctx.claim_cues.umbrella
+                    and ctx.claim_cues.umbrella.search(text)):
             continue
         claims.append(Claim(sentence=sent, kinds=kinds, terms=terms, hype=hype))
     return claims
@@ -319,7 +321,8 @@ class Judge:
         for start in [0] + direction_starts(text, cues)[1:MAX_FRAMES]:
             frame = frame_of(text, treatments, claim.terms.joints, cues, comparators,
                              skip=skip, start=start)
-            frame.named = bool(own.treatments)
+            frame.named = bool(own.treatments) or bool(
+                cues.umbrella and cues.umbrella.search(text))  # "regenerative medicine"
             frame.joints_named = bool(own.joints)
             frame.attributed = bool(self.ctx.bodies_in(text)) and bool(
                 STATES_VERB.search(text) or GUIDE_FOR.search(text)) or _supposed(text, cues)
@@ -332,6 +335,13 @@ class Judge:
             # a study reported both ways ("PRP improved scores; however, there was no
             # difference from HA"): the report is balanced, its gain is not judged alone
             judged_frames = [x for x in judged_frames if x[3].direction != "benefit"]
+        if not own.treatments and cues.umbrella and cues.umbrella.search(text):
+            # "regenerative medicine offers significant relief": the umbrella name speaks for
+            # the article's treatments on the benefit it promises; its denials ("cannot
+            # regrow cartilage") are not judged against any one of them
+            judged_frames = [x for x in judged_frames if x[3].direction == "benefit"]
+            if not judged_frames:
+                return False
         _rank, _i, v, claim.frame = min(judged_frames, key=lambda x: (x[0], x[1]))
         if v.verdict is None:
             return False

@@ -48,6 +48,7 @@ class ClaimCues:
     long_duration: re.Pattern[str] | None = None  # "long-term relief", "long-lasting"
     certainty_claim: re.Pattern[str] | None = None  # "the evidence was rated high quality"
     certainty_lacking: re.Pattern[str] | None = None  # "limited (high-quality evidence)"
+    umbrella: re.Pattern[str] | None = None  # "regenerative medicine": the article's treatments
     certainty_levels: dict[str, str] = field(default_factory=dict)  # said -> GRADE level
     approval_of_trial: re.Pattern[str] | None = None  # "an FDA-approved trial": not the product
     trivial_effect: re.Pattern[str] | None = None  # "too small to matter": no real benefit
@@ -77,7 +78,7 @@ def _rx(p: str) -> re.Pattern[str]:
 #: The single-pattern cues a lexicon may leave out (the rule that reads one is then off).
 _OPTIONAL = ("reports_study", "first_person", "short_duration", "open_ended", "long_duration",
              "certainty_claim", "certainty_lacking", "approval_of_trial", "trivial_effect",
-             "person_recommends",
+             "person_recommends", "umbrella",
              "mechanism_talk", "in_joint", "safer_than", "published", "not_absolute",
              "approval_implied", "joint_excluded", "safety_absolute", "serious_mention", "supposed",
              "first_line")
