@@ -702,6 +702,15 @@ def test_injections_asked_about_generically_are_the_options_not_weight_loss(aske
     assert "exercise" in b.understood.treatments, b.understood.treatments
 
 
+def test_results_at_the_times_asked_are_found(asker):
+    """"still help at 6 months?": results measured at a stated time answer it, in the short
+    answer, before anything on who it suits."""
+    a = asker.ask("does a steroid injection in my hip still help at 6 months?", "patient", None,
+                  save=False)
+    assert re.search(r"\b\d+ months\b", a.summary), a.summary
+    assert "who it may suit" not in a.summary, a.summary
+
+
 def test_someone_elses_injection_is_not_the_persons_own(asker):
     a = asker.ask("Has anyone had ozone injections? A clinic in Madrid offers them for knees, "
                   "do they work?", "patient", None, save=False)
