@@ -291,20 +291,20 @@ class Judge:
         if first:
             treatments = {first}
             comparators |= subject - {first}
-        judged = {t for t in treatments if _judged_category(t, self.ctx)}
+        judged = {t for t in treatments if self.ctx.judged(t)}
         if not judged and any(p.search(claim.sentence.text) for oid, _f, pats in cues.outcomes
                               if oid == "progression" for p in pats):
             # "This relief may help postpone knee replacement": the surgery is what is put
             # off; the subject is the paragraph's injection.
             block = self.ctx.block_terms.get(claim.sentence.block, Terms()).treatments
-            judged = ({t for t in block if _judged_category(t, self.ctx)}
-                      or {t for t in self.ctx.main_treatments if _judged_category(t, self.ctx)})
+            judged = ({t for t in block if self.ctx.judged(t)}
+                      or {t for t in self.ctx.main_treatments if self.ctx.judged(t)})
             comparators.add("surgery")
         if not judged and not own.treatments:
             # "Additional injections may give relief for longer": a sentence that names no
             # treatment speaks of the article's own injection, not of the surgery its
             # paragraph mentions.
-            judged = {t for t in self.ctx.main_treatments if _judged_category(t, self.ctx)}
+            judged = {t for t in self.ctx.main_treatments if self.ctx.judged(t)}
         if not judged:
             return False  # exercise, painkillers: guidelines speak to these, not our trials
         treatments = judged
@@ -499,7 +499,7 @@ class Judge:
         m = cues.first_line.search(text) if cues is not None and cues.first_line else None
         if m is None or self.ctx.lexicon.negated(text, m.start(), 80):
             return False
-        judged = sorted(t for t in claim.terms.treatments if _judged_category(t, self.ctx))
+        judged = sorted(t for t in claim.terms.treatments if self.ctx.judged(t))
         if not judged:
             return False
         core = sorted((f for f in self.base.findings.values()
@@ -677,7 +677,7 @@ class Judge:
         held = {b for b in bodies if any(b in _body_of(s, self.ctx) or
                                          s.source.id.split("-", 1)[0] == b
                                          for g in self._all_stances() for s in g)}
-        named = {t for t in claim.terms.treatments if _judged_category(t, self.ctx)}
+        named = {t for t in claim.terms.treatments if self.ctx.judged(t)}
         if not stances and says_for and held and named and not self.ctx.lexicon.negated(
                 text, GUIDE_FOR.search(text).start(), 60):
             # "NICE has now given the procedure its backing": a body whose guidance we hold
@@ -876,10 +876,6 @@ def _category(treatment: str, ctx: ArticleContext) -> str | None:
     return term.category if term is not None else None
 
 
-def _judged_category(treatment: str, ctx: ArticleContext) -> bool:
-    return ctx.judged(treatment)
-
-
 def _named_before(text: str, at: int, treatments: set[str], ctx: ArticleContext) -> str | None:
     """The treatment of `treatments` named last before position `at` (else first named)."""
     named = [m for m in ctx.vocab.find(text, fuzzy=False)
@@ -898,7 +894,7 @@ def _first_named(text: str, treatments: set[str], ctx: ArticleContext) -> str | 
              and m.id in treatments]
     if not named:
         return None
-    named = [m for m in named if _judged_category(m.id, ctx)] or named
+    named = [m for m in named if ctx.judged(m.id)] or named
     cues = ctx.claim_cues
     verb = min((m.start() for _, pats in (cues.directions if cues else ()) for p in pats
                 for m in [p.search(text)] if m and m.start() > named[0].end), default=None)
