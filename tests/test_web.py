@@ -168,11 +168,8 @@ def _editorial_flow(client, web_db) -> tuple[int, str]:
                     data={"action": "publish", "csrf_token": csrf_of(client)},
                     follow_redirects=False)
     assert r.status_code == 303, r.text[:500]
-    if "blocked=1" in r.headers["location"]:  # the checker found something: override, recorded
-        r = client.post(f"/editor/articles/{aid}/transition",
-                        data={"action": "publish", "override_reason": "reviewed by hand",
-                              "csrf_token": csrf_of(client)}, follow_redirects=False)
-        assert r.status_code == 303
+    # Synovia's own answer passes Synovia's own gate: no override.
+    assert r.headers["location"] == f"/editor/articles/{aid}", r.headers["location"]
     client.cookies.clear()
     listing = client.get("/articles")
     slug = re.search(r'href="/articles/([^"]+)"', listing.text).group(1)

@@ -31,6 +31,7 @@ class TurnRow(Base):
     question: Mapped[str] = mapped_column(Text)
     audience: Mapped[str] = mapped_column(String(20))
     understood: Mapped[dict] = mapped_column(JSON)
+    answer: Mapped[dict | None] = mapped_column(JSON, nullable=True)  # as shown: the permalink
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
@@ -41,7 +42,7 @@ def load_state(store: Store, conversation_id: str) -> dict | None:
 
 
 def save_turn(store: Store, conversation_id: str, question: str, audience: str,
-              state: dict) -> int:
+              state: dict, answer: dict | None = None) -> int:
     """Record a turn and the state a next follow-up inherits; returns the turn number."""
     now = datetime.now(UTC)
     with store.session() as session:
@@ -54,7 +55,8 @@ def save_turn(store: Store, conversation_id: str, question: str, audience: str,
         row.state = state
         row.updated_at = now
         session.add(TurnRow(conversation_id=conversation_id, n=row.turns, question=question,
-                            audience=audience, understood=state, at=now))
+                            audience=audience, understood=state, answer=answer,
+                            at=now))
         return row.turns
 
 

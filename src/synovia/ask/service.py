@@ -7,8 +7,10 @@ import uuid
 from dataclasses import dataclass
 
 from synovia.ask.answer import Answer
+from synovia.ask.article import MAX_FAQ, ArticleDraft, draft
 from synovia.ask.compose import Context, compose
-from synovia.ask.conversation import load_state, save_turn
+from synovia.ask.conversation import load_state, save_turn, turns
+from synovia.ask.decision_aid import DecisionAid, build
 from synovia.ask.understand import NotAQuestion, inherit, looks_like_follow_up, understand
 from synovia.evidence import Store
 from synovia.search import Retriever
@@ -57,6 +59,16 @@ class Asker:
         question = check_request(question, audience, conversation_id)
         cid = conversation_id or uuid.uuid4().hex[:16]
         previous = load_state(self.store, cid) if conversation_id else None
+        answer, state = self.answer(question, audience, cid, previous)
+        if save:
+            save_turn(self.store, cid, question, audience, state,
+                      answer.model_dump(mode="json"))
+        return answer
+
+    def answer(self, question: str, audience: str, cid: str,
+               previous: dict | None = None) -> tuple[Answer, dict]:
+        """Answer one checked question, following on from `previous` (a conversation's state)
+        when it reads as a follow-up; returns the answer and the state a next turn inherits."""
         try:
             u = understand(question, self.vocab, self.lexicon)
         except NotAQuestion as exc:
@@ -68,9 +80,45 @@ class Asker:
         answer = compose(u, Context(base, self.vocab, self.lexicon, audience, ranks,
                                     country=u.country, other_brands=self._other_brands(u)),
                          cid)
-        if save:
-            save_turn(self.store, cid, question, audience, u.state())
-        return answer
+        return answer, u.state()
+
+    def draft_article(self, question: str, audience: str = "patient") -> ArticleDraft:
+        """The parts of an article drafted from this question's answer; its follow-up
+        questions, answered in the same conversation, become the FAQ."""
+        question = check_request(question, audience, None)
+        cid = uuid.uuid4().hex[:16]
+        main, state = self.answer(question, audience, cid)
+        faq = []
+        for q in main.follow_ups[:MAX_FAQ]:
+            follow, _ = self.answer(q, audience, cid, state)
+            if follow.in_scope and not follow.safety.urgent and follow.references:
+                faq.append((q, follow))
+        return draft(main, faq)
+
+    def decision_aid(self, question: str) -> DecisionAid:
+        """A printable sheet of the options this question compares, no injection among them,
+        for patients. Refused (AskError) when the question names fewer than two options."""
+        question = check_request(question, "patient", None)
+        wording = self.lexicon.decision_aid
+        if wording is None:
+            raise AskError("no decision-aid wording is installed (data/lexicon/decision_aid.yaml)")
+        cid = uuid.uuid4().hex[:16]
+        main, state = self.answer(question, "patient", cid)
+        if main.safety.urgent:
+            raise AskError("this question needs urgent care first: " + (main.safety.message or ""))
+        if len({o.treatment for o in main.options}) < 2:
+            raise AskError("a decision aid compares options: name two or more, e.g. 'PRP or a "
+                           "steroid injection for my knee?'")
+        joint = next((o.joint for o in main.options if o.joint), None) or "joint"
+        return build(main, lambda q: self.answer(q, "patient", cid, state)[0],
+                     lambda q: self.answer(q, "patient", cid)[0], wording, joint)
+
+    def conversation(self, conversation_id: str) -> list[tuple[str, Answer]]:
+        """A conversation's questions and answers as they were shown (its permanent link)."""
+        if not CONVERSATION_ID.match(conversation_id or ""):
+            raise AskError("conversation id must be 1-100 letters, digits, '.', '_' or '-'")
+        return [(t.question, Answer.model_validate(t.answer))
+                for t in turns(self.store, conversation_id) if t.answer]
 
     def _other_brands(self, u) -> re.Pattern[str] | None:
         """The brands of a product the person named by its brand, other than that brand."""

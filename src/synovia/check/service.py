@@ -54,6 +54,15 @@ class Checker:
             self._claimable = (key, [ids[i] for i in keep], rows)
         return self._claimable[1], self._claimable[2]
 
+    def for_publishing(self, body: str, faq: list[dict] | None = None,
+                       content: dict | None = None) -> tuple[bool, dict[str, int], list[dict]]:
+        """The publishing gate's verdict on an article version (see `check.gate`)."""
+        from synovia.check.gate import article_text, judge
+
+        report, _ = self.check(article_text(body, faq or [], content), "markdown")
+        held = set(self.store.evidence().sources)
+        return judge(report, body, faq or [], content, held)
+
     def check(self, raw: bytes | str, fmt: str = "auto") -> tuple[Report, Document]:
         doc = parse(raw, fmt)
         base = self.store.evidence()

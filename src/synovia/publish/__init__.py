@@ -2,17 +2,22 @@
 
 from synovia.publish.accounts import (
     AccountError,
+    AccountLocked,
     authenticate,
     count_users,
     create_user,
     end_session,
     get_user,
+    list_users,
+    reset_password,
     session_user,
+    set_active,
     start_session,
 )
 from synovia.publish.service import (
     ArticleView,
     GateFailed,
+    GateResult,
     PublishError,
     add_comment,
     audit_log,
@@ -32,10 +37,10 @@ from synovia.publish.tables import Article, User
 from synovia.publish.workflow import ROLES, STATES, TRANSITIONS, available, may_edit
 
 __all__ = [
-    "ROLES", "STATES", "TRANSITIONS", "AccountError", "Article", "ArticleView", "GateFailed",
-    "PublishError", "User", "add_comment", "audit_log", "authenticate", "available",
-    "blocked_message",
-    "comments", "count_users", "create_article", "create_user", "dashboard", "diff",
-    "end_session", "flag_affected", "get_user", "may_edit", "published", "save_version",
-    "session_user", "start_session", "transition", "versions", "view",
+    "ROLES", "STATES", "TRANSITIONS", "AccountError", "AccountLocked", "Article", "ArticleView",
+    "GateFailed", "GateResult", "PublishError", "User", "add_comment", "audit_log",
+    "authenticate", "available", "blocked_message", "comments", "count_users", "create_article",
+    "create_user", "dashboard", "diff", "end_session", "flag_affected", "get_user", "list_users",
+    "may_edit", "published", "reset_password", "save_version", "session_user", "set_active",
+    "start_session", "transition", "versions", "view",
 ]

@@ -17,6 +17,8 @@ from synovia.publish.tables import User, WebSession
 from synovia.publish.workflow import ROLES
 
 SESSION_DAYS = 7
+MAX_FAILED = 10  # wrong passwords in a row before an account is locked
+LOCK_FOR = timedelta(minutes=15)
 _hasher = PasswordHasher()
 EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,190}\.[^@\s]{2,}$")
 
@@ -27,6 +29,11 @@ class AccountError(ValueError):
 
 def now() -> datetime:
     return datetime.now(UTC)
+
+
+def _aware(at: datetime | None) -> datetime | None:
+    """SQLite hands back naive datetimes; we store UTC."""
+    return at if at is None or at.tzinfo else at.replace(tzinfo=UTC)
 
 
 def create_user(store: Store, email: str, name: str, role: str, password: str) -> User:
@@ -64,20 +71,80 @@ def get_user(store: Store, user_id: int) -> User | None:
         return user
 
 
+class AccountLocked(AccountError):
+    """Too many wrong passwords for this account: refused even with the right one, for a while."""
+
+
 def authenticate(store: Store, email: str, password: str) -> User | None:
+    """The user if the password is right. Wrong passwords count against the account (in the
+    database, so every worker sees them); after MAX_FAILED in a row it is locked for LOCK_FOR,
+    which a brute-force run trips and a person mistyping now and then does not."""
     with store.session() as s:
         user = s.scalar(select(User).where(User.email == email.strip().lower()))
         if user is None or not user.active:
             _hasher.hash(password)  # same work either way: no timing hint of valid emails
             return None
+        locked = _aware(user.locked_until)
+        if locked is not None and locked > now():
+            _hasher.hash(password)
+            minutes = int((locked - now()).total_seconds() // 60) + 1
+            raise AccountLocked(f"too many wrong passwords for this account; try again in "
+                                f"{minutes} minutes, or ask an admin to reset it")
         try:
             _hasher.verify(user.password_hash, password)
         except (VerificationError, InvalidHashError):
+            user.failed_logins = (user.failed_logins or 0) + 1
+            if user.failed_logins >= MAX_FAILED:
+                user.failed_logins, user.locked_until = 0, now() + LOCK_FOR
             return None
+        user.failed_logins, user.locked_until = 0, None
         if _hasher.check_needs_rehash(user.password_hash):
             user.password_hash = _hasher.hash(password)
+        s.flush()
         s.expunge(user)
         return user
+
+
+def list_users(store: Store) -> list[User]:
+    with store.reading() as s:
+        rows = list(s.scalars(select(User).order_by(User.role, User.email)))
+        for r in rows:
+            s.expunge(r)
+        return rows
+
+
+def _find(s, who: str | int) -> User:
+    user = (s.get(User, who) if isinstance(who, int)
+            else s.scalar(select(User).where(User.email == str(who).strip().lower())))
+    if user is None:
+        raise AccountError(f"no user {who}")
+    return user
+
+
+def set_active(store: Store, who: str | int, active: bool) -> User:
+    """Deactivate (or reactivate) an account; deactivating ends its sign-ins at once."""
+    with store.session() as s:
+        user = _find(s, who)
+        user.active = active
+        if not active:
+            s.execute(delete(WebSession).where(WebSession.user_id == user.id))
+        s.flush()
+        s.expunge(user)
+        return user
+
+
+def reset_password(store: Store, who: str | int, password: str | None = None) -> str:
+    """Set a new password (a random one when none is given, returned to be passed on once),
+    unlock the account and end its sign-ins."""
+    password = password or secrets.token_urlsafe(12)
+    if len(password) < 10:
+        raise AccountError("the password must have at least 10 characters")
+    with store.session() as s:
+        user = _find(s, who)
+        user.password_hash = _hasher.hash(password)
+        user.failed_logins, user.locked_until = 0, None
+        s.execute(delete(WebSession).where(WebSession.user_id == user.id))
+    return password
 
 
 def _digest(token: str) -> str:
@@ -100,8 +167,7 @@ def session_user(store: Store, token: str | None) -> tuple[User, str] | None:
         row = s.get(WebSession, _digest(token))
         if row is None:
             return None
-        expires = row.expires_at if row.expires_at.tzinfo else row.expires_at.replace(tzinfo=UTC)
-        if expires < now():
+        if _aware(row.expires_at) < now():
             s.delete(row)
             return None
         user = s.get(User, row.user_id)

@@ -83,3 +83,15 @@ def check_consistent(texts: Iterable[str], reference_numbers: Iterable[int]) -> 
     problems = [f"marker [{n}] has no reference" for n in sorted(used - refs)]
     problems += [f"reference {n} is never cited" for n in sorted(refs - used)]
     return problems
+
+
+def to_placeholders(text: str, order: Sequence[str]) -> str:
+    """The inverse of numbering: `[n]` markers back to placeholders for the sources in
+    `order` (index + 1 = n), so texts numbered apart can be numbered again as one."""
+    def back(match: re.Match[str]) -> str:
+        nums = [int(n) for n in re.split(r"\s*,\s*", match.group(1))]
+        if any(not 1 <= n <= len(order) for n in nums):
+            raise CitationError(f"marker [{match.group(1)}] has no reference")
+        return cite(*(order[n - 1] for n in nums))
+
+    return re.sub(r"\s?\[(\d+(?:\s*,\s*\d+)*)\]", back, text)

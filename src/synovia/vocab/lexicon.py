@@ -275,6 +275,7 @@ class Lexicon:
     hedges: re.Pattern[str] | None = None
     negations: re.Pattern[str] | None = None
     bodies: list[Rule] = field(default_factory=list)
+    decision_aid: DecisionAidWording | None = None  # decision_aid.yaml
 
     def say(self, audience: str, key: str, **values) -> str:
         """A frame phrase for `audience`, with its placeholders filled."""
@@ -565,12 +566,58 @@ def load_lexicon(folder: Path) -> Lexicon:
                                  str(t.get("severity", "medium")), str(t.get("why", "")).strip()))
     lex.hedges = _alternation(hype.get("hedges"), folder / "hype.yaml")
     lex.negations = _alternation(hype.get("negations"), folder / "hype.yaml")
+    if (folder / "decision_aid.yaml").exists():
+        lex.decision_aid = _decision_aid(_read(folder / "decision_aid.yaml"),
+                                         folder / "decision_aid.yaml")
     bodies = folder / "guideline_bodies.yaml"
     if bodies.exists():
         lex.bodies = _rules(_read(bodies).get("bodies"), bodies)
     if (folder / "quality.yaml").exists():
         lex.quality = quality_cues(folder)
     return lex
+
+
+@dataclass(frozen=True)
+class AidRow:
+    """One row of the decision aid: a question asked about every option."""
+
+    id: str
+    label: str
+    question: str  # with {option} and {joint}
+    sentences: int
+
+
+@dataclass(frozen=True)
+class DecisionAidWording:
+    title: str
+    intro: str
+    core_label: str
+    core_question: str
+    core_cues: tuple[str, ...]
+    rows: tuple[AidRow, ...]
+    none_held: str
+
+
+def _decision_aid(data: dict, where: Path) -> DecisionAidWording:
+    try:
+        rows = tuple(AidRow(str(r["id"]), str(r["label"]), str(r["question"]),
+                            int(r.get("sentences", 2))) for r in data["rows"])
+        core = data["core_care"]
+        aid = DecisionAidWording(str(data["title"]), " ".join(str(data["intro"]).split()),
+                                 str(core["label"]), str(core["question"]),
+                                 tuple(str(c).lower() for c in core.get("cues") or ()), rows,
+                                 str(data["none_held"]))
+    except (KeyError, TypeError, ValueError) as exc:
+        raise LexiconError(f"{where}: {exc!r} (needs title, intro, core_care, rows)") from None
+    for text in [aid.title, aid.core_question] + [r.question for r in rows]:
+        try:
+            text.format(option="x", joint="knee")
+        except (KeyError, IndexError, ValueError) as exc:
+            raise LexiconError(f"{where}: {text!r}: only {{option}} and {{joint}} may be "
+                               f"filled in ({exc!r})") from None
+    if not rows or any(r.sentences < 1 for r in rows):
+        raise LexiconError(f"{where}: rows must be listed, each keeping at least 1 sentence")
+    return aid
 
 
 def _alternation(items: list | None, where: Path) -> re.Pattern[str] | None:

@@ -38,6 +38,7 @@ class TransitionIn(BaseModel):
     action: Literal["submit", "start-review", "request-changes", "approve", "publish", "retract",
                     "reopen"]
     override_reason: str | None = Field(default=None, max_length=2000)
+    reason: str | None = Field(default=None, max_length=2000)  # why it is retracted
 
 
 @router.post("/ask", response_model=Answer)
@@ -100,8 +101,13 @@ def api_article(slug: str, request: Request) -> dict:
         v = view(app_state(request).syn.store, slug=slug, published_only=True)
     except PublishError as exc:
         raise HTTPException(exc.status, str(exc)) from None
-    return {"slug": v.article.slug, "title": v.version.title, "summary": v.version.summary,
-            "body": v.version.body, "faq": v.version.faq, "author": v.author,
+    art = v.article
+    if art.retracted_at is not None and art.state != "published":
+        return {"slug": art.slug, "title": v.version.title, "state": "retracted",
+                "retracted_at": art.retracted_at.isoformat(), "reason": art.retract_reason}
+    return {"slug": v.article.slug, "title": v.version.title, "state": art.state,
+            "summary": v.version.summary, "body": v.version.body, "faq": v.version.faq,
+            "content": v.version.content, "author": v.author,
             "reviewer": v.reviewer,
             "reviewed_at": v.article.reviewed_at.isoformat() if v.article.reviewed_at else None,
             "next_review_at": (v.article.next_review_at.isoformat()
@@ -142,9 +148,10 @@ def api_transition(article_id: int, body: TransitionIn, request: Request,
     st = app_state(request)
     try:
         art = transition(st.syn.store, user, article_id, body.action, gate=st.check_gate,
-                         override_reason=body.override_reason)
+                         override_reason=body.override_reason, reason=body.reason)
     except GateFailed as exc:
-        raise HTTPException(409, {"error": str(exc), "check": exc.summary}) from None
+        raise HTTPException(409, {"error": str(exc), "check": exc.summary,
+                                  "defects": exc.defects[:50]}) from None
     except PublishError as exc:
         raise HTTPException(exc.status, str(exc)) from None
     return {"id": art.id, "state": art.state}

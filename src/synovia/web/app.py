@@ -15,7 +15,7 @@ from starlette.exceptions import HTTPException
 
 from synovia import __version__
 from synovia.platform import Synovia
-from synovia.web import api, directory, editorial, pages
+from synovia.web import admin, api, directory, editorial, pages
 from synovia.web.guard import InputGuard
 from synovia.web.security import SecurityMiddleware, secure
 from synovia.web.state import HERE, AppState, app_state
@@ -45,6 +45,7 @@ def create_app(syn: Synovia | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.include_router(pages.router)
     app.include_router(editorial.router)
+    app.include_router(admin.router)
     app.include_router(api.router)
     app.include_router(directory.router)
 

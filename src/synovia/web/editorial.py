@@ -7,6 +7,7 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from synovia.publish import (
+    AccountLocked,
     GateFailed,
     PublishError,
     add_comment,
@@ -26,6 +27,7 @@ from synovia.publish import (
     versions,
     view,
 )
+from synovia.web.markdown import mark_sentences, render
 from synovia.web.pages import page
 from synovia.web.security import SESSION_COOKIE, check_csrf, is_https
 from synovia.web.state import app_state, rate, require_user
@@ -46,11 +48,19 @@ def login_form(request: Request, next: str = "/dashboard"):
 @router.post("/login")
 def login(request: Request, email: str = Form(""), password: str = Form(""),
           next: str = Form("/dashboard"), csrf_token: str | None = Form(None)):
+    """Sign in. Limits: every attempt counts towards a generous per-address limit (a normal
+    day moving between roles never reaches it); wrong passwords count towards a tighter
+    per-address limit and towards the account's own lock (in the database, for every worker)."""
     check_csrf(request, csrf_token)
     rate(request, "login")
     store = app_state(request).syn.store
-    user = authenticate(store, email[:254], password[:500])
+    try:
+        user = authenticate(store, email[:254], password[:500])
+    except AccountLocked as exc:
+        return page(request, "login.html", status=429, error=str(exc).capitalize() + ".",
+                    next=next)
     if user is None:
+        rate(request, "login-failed")
         return page(request, "login.html", status=401, error="Wrong email or password.",
                     next=next)
     token, _csrf = start_session(store, user)
@@ -104,37 +114,36 @@ def new_article(request: Request, title: str = Form(""), body: str = Form(""),
 @router.post("/editor/from-answer")
 def from_answer(request: Request, question: str = Form(""), audience: str = Form("patient"),
                 csrf_token: str | None = Form(None)):
-    """Turn an answer into a draft: its Markdown, its FAQ, and the evidence it relies on."""
+    """Turn an answer into a draft that keeps its structure: short answer, key points and
+    sections as text; options, references and the sentences Synovia wrote as data; the
+    answers to its follow-up questions as the FAQ."""
     check_csrf(request, csrf_token)
     user = require_user(request, *STAFF)
+    rate(request, "ask")
     from synovia.ask import AskError
-    from synovia.ask.render import to_markdown
 
     st = app_state(request)
     try:
-        answer = st.asker.ask(question, audience if audience in ("patient", "clinician")
-                              else "patient", save=False)
+        d = st.asker.draft_article(question, audience if audience in ("patient", "clinician")
+                                   else "patient")
     except AskError as exc:
         raise HTTPException(422, str(exc)) from None
-    body = to_markdown(answer)
-    body = body.split("\n", 2)[2] if body.startswith("# ") else body
-    body = "\n".join(line for line in body.splitlines() if not line.startswith("<!--"))
-    faq = [{"q": answer.question, "a": _plain(answer.summary)}]
-    evidence = list(answer.evidence_ids)
-    art = create_article(st.syn.store, user, answer.question[:300], body,
-                         _plain(answer.summary)[:500], faq, evidence, note="created from an answer")
+    art = create_article(st.syn.store, user, d.title, d.body, d.summary, d.faq,
+                         d.evidence_ids, note="created from an answer", content=d.content)
     return RedirectResponse(f"/editor/articles/{art.id}", status_code=303)
-
-
-def _plain(text: str) -> str:
-    import re
-
-    return re.sub(r"\s*\[\d+(?:,\d+)*\]", "", text)
 
 
 @router.get("/editor/articles/{article_id}", response_class=HTMLResponse)
 def editor_page(request: Request, article_id: int, a: int | None = None, b: int | None = None,
                 blocked: int = 0):
+    return _editor(request, article_id, a=a, b=b, blocked=bool(blocked))
+
+
+def _editor(request: Request, article_id: int, status: int = 200, error: str | None = None,
+            unsaved: str | None = None, a: int | None = None, b: int | None = None,
+            blocked: bool = False) -> HTMLResponse:
+    """The editor's page; a refused action is shown on it with its status and message, and
+    text that could not be saved is handed back so nothing typed is lost."""
     user = require_user(request, *STAFF)
     store = app_state(request).syn.store
     try:
@@ -145,27 +154,37 @@ def editor_page(request: Request, article_id: int, a: int | None = None, b: int 
     art = v.article
     is_author = art.author_id == user.id
     audit = audit_log(store, article_id)
-    error = None
+    defects: list[dict] = []
     if blocked:
         last = next((e for e, _ in audit if e.action == "publish-blocked"), None)
         if last is not None:
             error = blocked_message(last.detail.get("check") or {})
-    return page(request, "editor_article.html", v=v, art=art, ver=v.version,
+            defects = list(last.detail.get("defects") or [])
+    marked, linked = mark_sentences(render(v.version.body),
+                                    [d.get("sentence", "") for d in defects])
+    return page(request, "editor_article.html", status=status, v=v, art=art, ver=v.version,
                 transitions=available(art.state, user.role, is_author),
                 editable=may_edit(art.state, user.role, is_author),
                 versions=versions(store, article_id), comments=comments(store, article_id),
-                audit=audit, diff=changes, a=a, b=b, error=error)
+                audit=audit, diff=changes, a=a, b=b, error=error, defects=defects,
+                marked_body=marked, linked=linked, faq_text=faq_to_text(v.version.faq),
+                unsaved=unsaved)
 
 
 @router.post("/editor/articles/{article_id}/save")
 def save(request: Request, article_id: int, title: str = Form(""), body: str = Form(""),
-         summary: str = Form(""), note: str = Form(""), csrf_token: str | None = Form(None)):
+         summary: str = Form(""), note: str = Form(""), faq: str | None = Form(None),
+         base_version: int | None = Form(None), csrf_token: str | None = Form(None)):
     check_csrf(request, csrf_token)
     user = require_user(request, *STAFF)
     try:
         save_version(app_state(request).syn.store, user, article_id, title, body, summary,
-                     None, note[:500])
+                     faq_from_text(faq) if faq is not None else None, note[:500],
+                     base_version=base_version)
     except PublishError as exc:
+        if exc.status in (400, 409):  # say so on the page and hand the text back
+            return _editor(request, article_id, status=409 if exc.status == 409 else 422,
+                           error=str(exc), unsaved=body[:200_000])
         raise _fail(exc) from None
     return RedirectResponse(f"/editor/articles/{article_id}", status_code=303)
 
@@ -184,16 +203,39 @@ def comment(request: Request, article_id: int, body: str = Form(""),
 
 @router.post("/editor/articles/{article_id}/transition")
 def do_transition(request: Request, article_id: int, action: str = Form(""),
-                  override_reason: str = Form(""), csrf_token: str | None = Form(None)):
+                  override_reason: str = Form(""), reason: str = Form(""),
+                  csrf_token: str | None = Form(None)):
     check_csrf(request, csrf_token)
     user = require_user(request, *STAFF)
     st = app_state(request)
     try:
         transition(st.syn.store, user, article_id, action, gate=st.check_gate,
-                   override_reason=override_reason or None)
+                   override_reason=override_reason or None, reason=reason or None)
     except GateFailed:
         # Post/redirect/get: the blocked attempt is in the audit log and the page shows it.
         return RedirectResponse(f"/editor/articles/{article_id}?blocked=1", status_code=303)
     except PublishError as exc:
-        raise _fail(exc) from None
+        if exc.status == 404:
+            raise _fail(exc) from None
+        return _editor(request, article_id, status=exc.status, error=str(exc))
     return RedirectResponse(f"/editor/articles/{article_id}", status_code=303)
+
+
+def faq_to_text(faq: list[dict]) -> str:
+    """The FAQ as an editor types it: 'Q: …' and 'A: …' lines, a blank line between pairs."""
+    return "\n\n".join(f"Q: {f.get('q', '')}\nA: {f.get('a', '')}" for f in faq or [])
+
+
+def faq_from_text(text: str) -> list[dict]:
+    """Parse the FAQ field back; lines that continue an answer or a question join it."""
+    pairs: list[dict] = []
+    for line in text.replace("\r\n", "\n").split("\n"):
+        stripped = line.strip()
+        if stripped[:2].upper() == "Q:":
+            pairs.append({"q": stripped[2:].strip(), "a": ""})
+        elif stripped[:2].upper() == "A:" and pairs:
+            pairs[-1]["a"] = (pairs[-1]["a"] + " " + stripped[2:].strip()).strip()
+        elif stripped and pairs:
+            key = "a" if pairs[-1]["a"] else "q"
+            pairs[-1][key] = (pairs[-1][key] + " " + stripped).strip()
+    return [p for p in pairs if p["q"] and p["a"]][:50]

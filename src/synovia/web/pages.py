@@ -59,6 +59,38 @@ def ask_submit(request: Request, question: str = Form(""), audience: str = Form(
                 conversation_id=answer.conversation_id, error=None, asked=question)
 
 
+@router.get("/ask/c/{conversation_id}", response_class=HTMLResponse)
+def conversation_page(request: Request, conversation_id: str):
+    """A conversation's permanent link: its questions and answers as they were shown."""
+    from synovia.ask import AskError
+
+    try:
+        turns = app_state(request).asker.conversation(conversation_id)
+    except AskError as exc:
+        raise HTTPException(404, str(exc)) from None
+    if not turns:
+        raise HTTPException(404, "no such conversation")
+    return page(request, "conversation.html", turns=turns, conversation_id=conversation_id)
+
+
+@router.get("/decision-aid", response_class=HTMLResponse)
+def decision_aid(request: Request, q: str = ""):
+    """A printable sheet of the options a question compares (no injection among them)."""
+    from datetime import date
+
+    from synovia.ask import AskError
+
+    rate(request, "ask")
+    try:
+        aid = app_state(request).asker.decision_aid(q[:2000])
+    except AskError as exc:
+        return page(request, "ask.html", status=422, answer=None, question=q[:2000],
+                    audience="patient", conversation_id=None,
+                    error=f"No decision aid: {exc}")
+    return page(request, "decision_aid.html", aid=aid,
+                today=date.today().strftime("%d %B %Y"))
+
+
 @router.get("/check", response_class=HTMLResponse)
 def check_form(request: Request):
     return page(request, "check.html", report=None, article_html=None, error=None, text="")
@@ -136,28 +168,47 @@ def article_page(request: Request, slug: str):
         v = view(st.syn.store, slug=slug, published_only=True)
     except PublishError as exc:
         raise HTTPException(exc.status, str(exc)) from None
-    base_url = str(request.base_url).rstrip("/")
     art, ver = v.article, v.version
+    if art.retracted_at is not None and art.state != "published":
+        # The address stays; the page says it was retracted, when and why (410: gone on
+        # purpose, so search engines drop it too).
+        return page(request, "article.html", status=410, v=v, art=art, ver=ver, retracted=True,
+                    jsonld=None, faq_jsonld=None)
+    ld, faq_ld = article_jsonld(v, str(request.base_url).rstrip("/"))
+    return page(request, "article.html", v=v, art=art, ver=ver, retracted=False,
+                jsonld=_safe_json(ld), faq_jsonld=_safe_json(faq_ld) if faq_ld else None)
+
+
+def article_jsonld(v, base_url: str) -> tuple[dict, dict | None]:
+    """schema.org MedicalWebPage (with who reviewed it, when, and for whom) and FAQPage."""
+    from synovia.ask import plain
+
+    art, ver = v.article, v.version
+    audience = ((ver.content or {}).get("origin") or {}).get("audience", "patient")
     ld = {
         "@context": "https://schema.org", "@type": "MedicalWebPage",
         "name": ver.title, "headline": ver.title, "url": f"{base_url}/articles/{art.slug}",
         "description": ver.summary, "inLanguage": "en",
         "datePublished": art.published_at.isoformat() if art.published_at else None,
         "dateModified": art.updated_at.isoformat() if art.updated_at else None,
-        "lastReviewed": art.reviewed_at.isoformat() if art.reviewed_at else None,
+        "lastReviewed": art.reviewed_at.date().isoformat() if art.reviewed_at else None,
         "reviewedBy": {"@type": "Person", "name": v.reviewer} if v.reviewer else None,
         "author": {"@type": "Person", "name": v.author},
         "about": {"@type": "MedicalCondition", "name": "Osteoarthritis"},
-        "audience": {"@type": "PeopleAudience", "audienceType": "Patient"},
+        "medicalAudience": {"@type": "MedicalAudience",
+                            "audienceType": "Clinician" if audience == "clinician"
+                            else "Patient"},
+        "citation": [r.get("citation") or r.get("title") for r in
+                     (ver.content or {}).get("references") or []] or None,
     }
     ld = {k: val for k, val in ld.items() if val is not None}
     faq_ld = None
     if ver.faq:
         faq_ld = {"@context": "https://schema.org", "@type": "FAQPage", "mainEntity": [
             {"@type": "Question", "name": q.get("q", ""),
-             "acceptedAnswer": {"@type": "Answer", "text": q.get("a", "")}} for q in ver.faq]}
-    return page(request, "article.html", v=v, art=art, ver=ver,
-                jsonld=_safe_json(ld), faq_jsonld=_safe_json(faq_ld) if faq_ld else None)
+             "acceptedAnswer": {"@type": "Answer", "text": plain(q.get("a", ""))}}
+            for q in ver.faq]}
+    return ld, faq_ld
 
 
 def _safe_json(data: dict) -> str:

@@ -23,7 +23,11 @@ CSRF_SHAPE = re.compile(r"[A-Za-z0-9_-]{20,100}")
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "font-src 'self'; connect-src 'self'; frame-ancestors 'none'; form-action 'self'; "
        "base-uri 'none'; object-src 'none'")
-DEFAULT_LIMITS = {"ask": (30, 60), "check": (10, 60), "login": (10, 300), "enquiry": (5, 3600)}
+#: N requests per S seconds per address. Sign-ins: every attempt counts towards "login", which a
+#: day of staff moving between roles never reaches; wrong passwords also count towards
+#: "login-failed", which a brute-force run does (accounts have their own lock as well).
+DEFAULT_LIMITS = {"ask": (30, 60), "check": (10, 60), "login": (60, 300),
+                  "login-failed": (20, 300), "enquiry": (5, 3600)}
 
 
 def parse_limits(spec: str | None) -> dict[str, tuple[int, int]]:

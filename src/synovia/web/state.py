@@ -24,10 +24,13 @@ class AppState:
 
     @cached_property
     def templates(self) -> Jinja2Templates:
-        from synovia.web.markdown import render
+        from synovia.web.markdown import phone_links, reference_text, render, render_inline
 
         t = Jinja2Templates(directory=str(HERE / "templates"))
         t.env.filters["md"] = render
+        t.env.filters["md_inline"] = render_inline
+        t.env.filters["ref_text"] = reference_text
+        t.env.filters["tel"] = phone_links
         t.env.globals["version"] = __version__
         return t
 
@@ -47,12 +50,12 @@ class AppState:
 
         return Checker.from_platform(self.syn)
 
-    def check_gate(self, body: str) -> tuple[bool, dict]:
+    def check_gate(self, body: str, faq: list[dict], content: dict | None):
         """The publishing gate: the article checker must find no defects."""
-        report, _ = self.checker.check(body, "markdown")
-        summary = {k: report.summary[k] for k in ("citation_defects", "overstated",
-                                                  "contradicted")}
-        return report.passes, summary
+        from synovia.publish import GateResult
+
+        ok, summary, defects = self.checker.for_publishing(body, faq, content)
+        return GateResult(ok, summary, defects)
 
 
 def app_state(request: Request) -> AppState:
