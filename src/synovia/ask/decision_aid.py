@@ -61,9 +61,22 @@ def _ids(a: Answer) -> list[str]:
     return [r.id for r in sorted(a.references, key=lambda r: r.n)]
 
 
+def short_name(body: str) -> str:
+    """A guideline body as people write it: its own acronym when given ("... (NICE)"), else
+    the initials of each named part ("American College of Rheumatology/Arthritis
+    Foundation" → "ACR/AF")."""
+    given = re.search(r"\(([A-Z][A-Za-z/&-]{1,12})\)", body)
+    if given:
+        return given.group(1)
+    parts = ["".join(w[0] for w in p.split() if w[:1].isupper()) for p in body.split("/")]
+    return "/".join(p for p in parts if p) or body
+
+
 def _stance(o) -> str:
-    return "; ".join(f"{s['body']} {s['year']}: {s.get('wording') or s['direction']}"
-                     for s in o.guideline_stance[:3]) or "none held"
+    return "; ".join(
+        f"{short_name(s['body'])} {s['year']}: {s['direction']}"
+        + (f" ({s['strength']})" if s.get("strength") not in (None, "", "none") else "")
+        for s in o.guideline_stance[:3]) or "none held"
 
 
 def build(main: Answer, asked, fresh, wording, joint: str) -> DecisionAid:
@@ -78,11 +91,13 @@ def build(main: Answer, asked, fresh, wording, joint: str) -> DecisionAid:
         texts.append(to_placeholders(text, _ids(a)) if text else "")
         slots.append(where)
 
-    options = [AidOption(label=wording.core_label)]
+    options = [AidOption(label=wording.core_label, guidelines=wording.core_certainty)]
     core = fresh(wording.core_question.format(joint=joint, option=""))
     pathway = next((s.text for s in core.sections if s.id == "pathway"), "")
-    points = [line[2:].strip() for line in pathway.splitlines() if line.startswith("- ")
-              and any(c in line.lower() for c in wording.core_cues)]
+    labels = [(re.match(r"- \*\*([^*]+)\*\*", line), line) for line in pathway.splitlines()]
+    points = [line[2:].strip() for label, line in labels
+              if label and any(c in label.group(1).lower() for c in wording.core_cues)]
+    points = points[:wording.core_points]
     keep(core, " ".join(p for p in points if _HAS_MARKER.search(p)), (0, "involves"))
     seen: set[str] = set()
     for o in main.options:

@@ -594,6 +594,8 @@ class DecisionAidWording:
     core_label: str
     core_question: str
     core_cues: tuple[str, ...]
+    core_points: int
+    core_certainty: str
     rows: tuple[AidRow, ...]
     none_held: str
 
@@ -605,7 +607,9 @@ def _decision_aid(data: dict, where: Path) -> DecisionAidWording:
         core = data["core_care"]
         aid = DecisionAidWording(str(data["title"]), " ".join(str(data["intro"]).split()),
                                  str(core["label"]), str(core["question"]),
-                                 tuple(str(c).lower() for c in core.get("cues") or ()), rows,
+                                 tuple(str(c).lower() for c in core.get("cues") or ()),
+                                 int(core.get("points", 2)), str(core.get("guidelines", "")),
+                                 rows,
                                  str(data["none_held"]))
     except (KeyError, TypeError, ValueError) as exc:
         raise LexiconError(f"{where}: {exc!r} (needs title, intro, core_care, rows)") from None
