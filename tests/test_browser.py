@@ -295,4 +295,8 @@ def test_phone_width_answer_has_cards_and_tap_to_call(server, browser):
     ask(page, "I had a knee injection 2 days ago and now it is hot, red and swollen with a "
               "fever")
     assert page.locator("#urgent a[href^='tel:']").count() >= 1
+    page.goto(f"{url}/directory?region=london")  # results land where the person is looking
+    page.wait_for_selector("#results-heading")
+    top = page.evaluate("document.querySelector('#results-heading').getBoundingClientRect().top")
+    assert 0 <= top < 844, top
     context.close()

@@ -389,3 +389,18 @@ def test_markdown_tables_and_phone_numbers():
     assert "<table>" in html and "<th scope=\"col\">Option</th>" in html and "|" not in html
     out = phone_links("Call 999 (112 in Europe). 1,000 people; 112 trials; NHS 111.")
     assert out.count('href="tel:') == 3 and 'tel:000' not in out
+
+
+def test_every_treatment_with_human_evidence_has_its_results_pictured(client, web_db):
+    from synovia.web.charts import HUMAN_DESIGNS, MAP_OUTCOMES
+    from tests.conftest import make_platform
+
+    base = make_platform(web_db).store.evidence()
+    for t in ("corticosteroid", "hyaluronic-acid", "prp", "bmac", "msc", "exosomes", "paag"):
+        expected = [f for f in base.findings_about(t) if f.verification == "verified"
+                    and t in f.treatments and f.outcome in MAP_OUTCOMES
+                    and base.sources[f.source].kind in HUMAN_DESIGNS]
+        page = client.get(f"/evidence/{t}").text
+        rows = page.count('<th scope="row" data-label="Study">')
+        assert rows == len(expected) and rows > 0, (t, rows, len(expected))
+        assert "pos-" in page and 'class="certainty' in page

@@ -26,6 +26,40 @@ def forest_rows(base: EvidenceBase, findings: list[Finding]) -> list[dict]:
     return rows
 
 
+#: Designs of studies in people, strongest first (the map's order within an outcome).
+HUMAN_DESIGNS = ("systematic-review", "rct", "cohort", "case-series")
+#: Outcomes a result can favour or not (not costs, rules or procedures).
+MAP_OUTCOMES = ("pain", "function", "quality-of-life", "structure", "duration", "safety")
+
+
+def evidence_map(base: EvidenceBase, findings: list[Finding], treatment: str,
+                 label) -> list[dict]:
+    """Every result in people at a glance, for every treatment with human evidence (numbers
+    or not): study, design, joint, outcome, which way it went, its interval when one is held,
+    and its certainty. `label(kind, id)` names outcomes and joints."""
+    rows = []
+    for f in findings:
+        src = base.sources.get(f.source)
+        if src is None or src.kind not in HUMAN_DESIGNS or f.outcome not in MAP_OUTCOMES:
+            continue
+        if treatment not in f.treatments:
+            continue
+        e = f.effect
+        interval = (f"{e.value:g} ({e.ci_low:g} to {e.ci_high:g}) {e.unit or ''}".strip()
+                    if e and e.value is not None and e.ci_low is not None
+                    and e.ci_high is not None else "")
+        rows.append({"study": f"{src.who} {src.year}", "design": src.kind,
+                     "joint": ", ".join(label("joint", j) for j in f.joints) or "any joint",
+                     "outcome": label("outcome", f.outcome), "outcome_id": f.outcome,
+                     "direction": f.direction, "comparator": f.comparator or "",
+                     "interval": interval, "certainty": f.certainty or "", "id": f.id,
+                     "plain": f.plain})
+    rank = {d: i for i, d in enumerate(HUMAN_DESIGNS)}
+    order = {o: i for i, o in enumerate(MAP_OUTCOMES)}
+    rows.sort(key=lambda r: (r["joint"], order[r["outcome_id"]], rank[r["design"]], r["study"]))
+    return rows
+
+
 def forest_svg(rows: list[dict], width: int = 640) -> str:
     """Effects grouped by unit: each row a point with its 95% interval and a zero line."""
     if not rows:

@@ -9,7 +9,7 @@ from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import HTMLResponse
 
 from synovia.publish import PublishError, published, view
-from synovia.web.charts import forest_rows, forest_svg, ladder
+from synovia.web.charts import evidence_map, forest_rows, forest_svg, ladder
 from synovia.web.security import check_csrf
 from synovia.web.state import app_state, context, rate
 
@@ -149,7 +149,13 @@ def treatment_page(request: Request, treatment: str):
     grades = [g for g in grades if g.efficacy or g.stances or g.preclinical]
     findings = [f for f in base.findings_about(treatment) if f.verification == "verified"]
     rows = forest_rows(base, findings)
+
+    def label(kind: str, term_id: str) -> str:
+        term = vocab.term(kind, term_id)
+        return term.label if term else term_id
+
     return page(request, "treatment.html", treatment=treatment,
+                evidence_map=evidence_map(base, findings, treatment, label),
                 term=vocab.term("treatment", treatment),
                 grades=grades, findings=findings, base=base, forest=forest_svg(rows), rows=rows,
                 ladder=ladder(base, treatment))

@@ -21,4 +21,9 @@
     }
   }
   document.addEventListener("htmx:afterSettle", reveal);
+  // A full page load that answers a search or refuses it marks what to show with data-reveal.
+  document.addEventListener("DOMContentLoaded", function () {
+    var el = document.querySelector("[data-reveal]");
+    if (el) { el.scrollIntoView({ block: "start" }); el.focus({ preventScroll: true }); }
+  });
 })();
