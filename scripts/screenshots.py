@@ -12,8 +12,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from playwright.sync_api import sync_playwright  # noqa: E402
+import contextlib
 
+from playwright.sync_api import sync_playwright  # noqa: E402
 from tests.conftest import serve_app  # noqa: E402
 
 QUESTION = "PRP or hyaluronic acid or a steroid injection for my knee?"
@@ -36,11 +37,9 @@ def published_slug(url: str) -> str:
     if found:
         return found[0].slug
     for role in ("reviewer", "editor"):
-        try:
+        with contextlib.suppress(AccountError):
             create_user(syn.store, f"shots-{role}@example.org", f"Dr {role.title()}", role,
                         "screenshots-only")
-        except AccountError:
-            pass
     ed = authenticate(syn.store, "shots-editor@example.org", "screenshots-only")
     rv = authenticate(syn.store, "shots-reviewer@example.org", "screenshots-only")
     d = Asker.from_platform(syn).draft_article(QUESTION)
