@@ -378,6 +378,11 @@ def test_decision_aid_sets_three_options_beside_no_injection(client):
     refs = {int(n) for n in re.findall(r'<li id="ref-(\d+)"', r.text)}
     assert markers == refs and refs
     assert "not medical advice" in r.text.lower()
+    from synovia.text.readability import fk_grade
+
+    cells = re.findall(r"<td data-label=[^>]*>(.*?)</td>", r.text, re.S)
+    words = re.sub(r"<[^>]+>|\[\d+(?:,\d+)*\]", " ", " ".join(cells))
+    assert fk_grade(words) <= 9  # plain language: the patient answers' own measure
     one = client.get("/decision-aid", params={"q": "Does PRP help my knee?"})
     assert one.status_code == 422 and "two or more" in one.text
 
