@@ -35,7 +35,7 @@ run: install
 	$(SYNOVIA) serve --host $(HOST) --port $(PORT)
 
 test: test-deps
-	scripts/with-postgres.sh $(PY) -m pytest -q $(PYTEST_ARGS)
+	SYNOVIA_TEST_STRICT=1 scripts/with-postgres.sh $(PY) -m pytest -q $(PYTEST_ARGS)
 
 bench: install
 	$(PY) bench/run_all.py

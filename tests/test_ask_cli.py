@@ -6,8 +6,8 @@ import json
 
 import jsonschema
 
-from synovia.ask.conversation import ConversationRow
 from synovia.evidence import Store
+from synovia.evidence.tables import ConversationRow
 from tests.conftest import contract, run_cli
 
 
@@ -82,3 +82,23 @@ def test_batch_reuses_conversations(loaded_db, tmp_path):
     schema = contract("answer.schema.json")
     for answer in (out[0], out[1], out[3]):
         jsonschema.validate(answer, schema)
+
+
+def test_cli_errors_are_one_line_never_a_traceback(tmp_path, loaded_db):
+    """The CLI's one error boundary: a broken data folder, an unmigrated database and an output
+    path that cannot be written each give one clear line and exit 1."""
+    cases = [
+        (("ask", "Does PRP help knee arthritis?"),
+         {"SYNOVIA_DATA_DIR": str(tmp_path / "missing"), "SYNOVIA_DATABASE_URL": loaded_db},
+         "data folder is broken"),
+        (("users", "list"), {"SYNOVIA_DATABASE_URL": f"sqlite:///{tmp_path / 'new.db'}"},
+         "synovia db upgrade"),
+        (("evidence", "export", "--format", "ris", "--output",
+          str(tmp_path / "no" / "such" / "dir" / "x.ris")),
+         {"SYNOVIA_DATABASE_URL": loaded_db}, "cannot read or write"),
+    ]
+    for args, env, expected in cases:
+        result = run_cli(*args, env=env)
+        assert result.returncode == 1, (args, result.stderr)
+        assert expected in result.stderr and "Traceback" not in result.stderr, result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1

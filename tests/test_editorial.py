@@ -97,9 +97,9 @@ def test_writing_and_approving_it_yourself_needs_a_second_person_to_publish(stor
 
 
 def test_the_gate_runs_outside_the_write_and_a_changed_version_is_refused(store):
+    from synovia.evidence.tables.articles import Article, ArticleVersion
     from synovia.publish import GateResult, PublishError, transition, view
     from synovia.publish.service import now
-    from synovia.publish.tables import Article, ArticleVersion
 
     u = _users(store)
     art = _to_approved(store, u, "contributor", "reviewer")

@@ -31,6 +31,7 @@ from tests.conftest import (
     make_platform,
     make_user,
     run_cli,
+    unavailable,
 )
 
 HEADERS = ("content-security-policy", "x-content-type-options", "x-frame-options",
@@ -46,7 +47,7 @@ def site_db(request, tmp_path_factory) -> str:
         drop = None
     else:
         if not _PG:
-            pytest.skip("no PostgreSQL server reachable (make test provides one)")
+            unavailable("no PostgreSQL server reachable (make test provides one)")
         url, drop = make_pg_database()
     store = Store(url)
     store.upgrade()
@@ -234,7 +235,7 @@ def _unreachable_url(engine: str, tmp_path: Path) -> tuple[str, callable]:
         folder.mkdir()
         return f"sqlite:///{folder / 'db.sqlite'}", lambda: shutil.rmtree(folder, True)
     if not _PG:
-        pytest.skip("no PostgreSQL server reachable (make test provides one)")
+        unavailable("no PostgreSQL server reachable (make test provides one)")
     return make_pg_database()
 
 

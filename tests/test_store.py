@@ -29,6 +29,32 @@ def test_migrations_up_down_up(db_url):
     store.dispose()
 
 
+def test_migrations_and_table_definitions_agree(db_url):
+    """After upgrade → downgrade → upgrade, autogenerate proposes no change: every table,
+    column, index and type the code declares is what the migrations made (the engine-specific
+    keyword indexes aside, which only migrations make)."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    from sqlalchemy import create_engine
+
+    from synovia.evidence.tables import Base, include_in_comparison
+
+    store = Store(db_url)
+    store.upgrade()
+    store.downgrade("base")
+    store.upgrade()
+    store.dispose()
+    engine = create_engine(db_url)
+    with engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={
+            "include_object": include_in_comparison, "compare_type": True})
+        changes = compare_metadata(context, Base.metadata)
+    engine.dispose()
+    assert changes == []
+    assert {"users", "articles", "conversations", "directory_listings", "literature_records",
+            "source_reviews"} <= set(Base.metadata.tables)
+
+
 def test_load_is_idempotent(store, mini_evidence):
     base = _read(mini_evidence)
     first = store.load(base)
@@ -133,3 +159,17 @@ def test_shipped_evidence_loads(store, vocab):
     summary = store.load(base)
     assert sum(summary.added.values()) == sum(base.counts().values())
     assert store.load(base).total_changes == 0
+
+
+def test_contract_copies_match_shared():
+    """tests/contracts is the copy the contract tests read; it must equal ../shared/contracts
+    wherever that is beside the checkout (there, a change to a contract shows up here)."""
+    from tests.conftest import CONTRACTS, SHARED
+
+    shared = SHARED / "contracts"
+    if not shared.exists():
+        pytest.skip("../shared/contracts is not beside this checkout; the copy is used as is")
+    names = sorted(p.name for p in shared.glob("*.json"))
+    assert names == sorted(p.name for p in CONTRACTS.glob("*.json"))
+    for name in names:
+        assert (shared / name).read_text() == (CONTRACTS / name).read_text(), name

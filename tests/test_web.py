@@ -272,3 +272,17 @@ def test_dashboard_lists_imported_literature_for_review(client, web_db, tmp_path
     assert "waiting for review (1)" in page.text
     assert "A pilot trial of platelet-rich plasma for hip osteoarthritis" in page.text
     assert "synovia evidence review accept" in page.text
+
+
+def test_an_unmigrated_database_gets_the_upgrade_page(db_url):
+    from fastapi.testclient import TestClient
+
+    from synovia.web.app import create_app
+    from tests.conftest import make_platform
+
+    with TestClient(create_app(make_platform(db_url)), raise_server_exceptions=False) as c:
+        page = c.get("/articles")
+        assert page.status_code == 503 and "synovia db upgrade" in page.text
+        api = c.get("/api/articles")
+        assert api.status_code == 503 and "synovia db upgrade" in api.json()["error"]
+        assert c.get("/readyz").status_code == 503

@@ -25,4 +25,7 @@ def platform() -> Synovia:
 
 def database_error(exc: Exception) -> NoReturn:
     text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    if "no such table" in text or ("relation" in text and "does not exist" in text):
+        fail("the database has not been set up: run `synovia db upgrade` (then "
+             "`synovia evidence load`)")
     fail(f"database problem: {text}")

@@ -21,14 +21,14 @@ from sqlalchemy.orm import Session, aliased
 from synovia.directory.filters import ANY_OUTCOME, DirectoryError, Filters
 from synovia.directory.model import Enquiry, Hit, Listing
 from synovia.directory.postcodes import EARTH_KM, Place, distance_km, unit_vector
-from synovia.directory.tables import (
+from synovia.evidence import Store
+from synovia.evidence.tables.directory import (
     EnquiryRow,
     ListingData,
     ListingRow,
     ListingTerm,
     LocationRow,
 )
-from synovia.evidence import Store
 
 BATCH = 2000
 SPARSE = 2000  # a lead filter this small is always sorted rather than walked

@@ -1,5 +1,6 @@
 """The publish job: accounts, articles, the editorial workflow, audit log and re-review flags."""
 
+from synovia.evidence.tables.articles import Article, User
 from synovia.publish.accounts import (
     AccountError,
     AccountLocked,
@@ -33,7 +34,6 @@ from synovia.publish.service import (
     versions,
     view,
 )
-from synovia.publish.tables import Article, User
 from synovia.publish.workflow import ROLES, STATES, TRANSITIONS, available, may_edit
 
 __all__ = [

@@ -13,7 +13,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from synovia.evidence import Store
-from synovia.publish.tables import User, WebSession
+from synovia.evidence.tables.articles import User, WebSession
 from synovia.publish.workflow import ROLES
 
 SESSION_DAYS = 7

@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import or_, select
 
 from synovia.evidence import Store
-from synovia.publish.tables import Article, ArticleVersion, AuditEntry, Comment, User
+from synovia.evidence.tables.articles import Article, ArticleVersion, AuditEntry, Comment, User
 from synovia.publish.workflow import TRANSITIONS, allowed, may_comment, may_edit
 
 REVIEW_INTERVAL = timedelta(days=365)

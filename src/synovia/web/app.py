@@ -9,7 +9,13 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
-from sqlalchemy.exc import DataError, InterfaceError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import (
+    DataError,
+    InterfaceError,
+    OperationalError,
+    ProgrammingError,
+    SQLAlchemyError,
+)
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException
 
@@ -97,13 +103,25 @@ def create_app(syn: Synovia | None = None) -> FastAPI:
         return _error(request, 400, f"a value in the request {what}")
 
     async def unreachable(request: Request, exc: Exception):
-        log.warning("database unreachable: %s", _first_line(exc))
         request.state.user_cache = None  # the error page must not ask the database again
+        if _missing_table(exc) and not _migrated(request):
+            log.warning("database not migrated: %s", _first_line(exc))
+            return _error(request, 503, "the database has not been set up yet: run "
+                                        "`synovia db upgrade`, then `synovia evidence load`, "
+                                        "and reload this page", {"Retry-After": RETRY_AFTER})
+        log.warning("database unreachable: %s", _first_line(exc))
         return _error(request, 503, "the database is unavailable; try again shortly",
                       {"Retry-After": RETRY_AFTER})
 
     for kind in UNREACHABLE:
         app.add_exception_handler(kind, unreachable)
+
+    @app.exception_handler(ProgrammingError)
+    async def programming(request: Request, exc: ProgrammingError):
+        # PostgreSQL reports a missing table as a programming error: an unmigrated database.
+        if _missing_table(exc):
+            return await unreachable(request, exc)
+        return await server_error(request, exc)
 
     @app.exception_handler(Exception)
     async def server_error(request: Request, exc: Exception):
@@ -116,6 +134,19 @@ def create_app(syn: Synovia | None = None) -> FastAPI:
         return secure(response, request)
 
     return app
+
+
+def _missing_table(exc: Exception) -> bool:
+    """SQLite's "no such table" or PostgreSQL's "relation ... does not exist"."""
+    text_ = str(exc)
+    return "no such table" in text_ or ("relation" in text_ and "does not exist" in text_)
+
+
+def _migrated(request: Request) -> bool:
+    try:
+        return app_state(request).syn.store.current_revision() is not None
+    except SQLAlchemyError:
+        return False
 
 
 def _first_line(exc: Exception) -> str:

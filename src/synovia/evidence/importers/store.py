@@ -10,14 +10,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
-    JSON,
-    Column,
-    DateTime,
-    Integer,
-    MetaData,
-    String,
-    Table,
-    Text,
     bindparam,
     delete,
     func,
@@ -31,35 +23,10 @@ from sqlalchemy.orm import Session
 from synovia.evidence.models import Source
 from synovia.evidence.store import BATCH, LOAD_LOCK, Store, _columns, _query_terms, record_terms
 from synovia.evidence.tables import EvidenceChange, RecordTerm, SearchDoc, SourceRow
+from synovia.evidence.tables.literature import literature_records, source_reviews, vector_queue
 
 #: Keyword matches ranked per query (newest first beyond that): bounds latency at 1M records.
 KEYWORD_CANDIDATES = 5000
-
-_meta = MetaData()
-literature_records = Table(
-    "literature_records", _meta,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("source_id", String(200), nullable=False, unique=True),
-    Column("status", String(20), nullable=False),
-    Column("text", Text, nullable=False),
-    Column("bib", JSON, nullable=False),
-    Column("imported_at", DateTime(timezone=True)),
-)
-vector_queue = Table(
-    "literature_vector_queue", _meta,
-    Column("record_id", Integer, primary_key=True, autoincrement=False),
-)
-source_reviews = Table(
-    "source_reviews", _meta,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("source_id", String(200), nullable=False),
-    Column("decision", String(20), nullable=False),
-    Column("reviewer", String(200), nullable=False),
-    Column("reason", Text),
-    Column("changes", JSON),
-    Column("at", DateTime(timezone=True)),
-)
-
 
 @dataclass(frozen=True)
 class ExistingSource:

@@ -19,7 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from synovia.evidence.tables import Base
+from synovia.evidence.tables.core import Base
 
 
 class ListingRow(Base):

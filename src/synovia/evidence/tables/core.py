@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, DateTime, Index, Integer, LargeBinary, String, Text, func
+from sqlalchemy import JSON, DateTime, Float, Index, Integer, LargeBinary, String, Text, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -18,7 +18,8 @@ class _RecordColumns:
     verification: Mapped[str] = mapped_column(String(20))
     data: Mapped[dict] = mapped_column(JSON)
     content_hash: Mapped[str] = mapped_column(String(64))
-    updated_at: Mapped[datetime] = mapped_column(
+    # Nullable in the schema (as migrated); always filled by the database's default.
+    updated_at: Mapped[datetime | None] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
     )
 
@@ -63,7 +64,7 @@ class RegulatoryRow(_RecordColumns, Base):
 class PathwayRow(_RecordColumns, Base):
     __tablename__ = "pathway"
 
-    step: Mapped[float] = mapped_column()
+    step: Mapped[float] = mapped_column(Float)
 
 
 class RecordTerm(Base):
@@ -89,7 +90,8 @@ class EvidenceChange(Base):
     record_type: Mapped[str] = mapped_column(String(20))
     record_id: Mapped[str] = mapped_column(String(200), index=True)
     change: Mapped[str] = mapped_column(String(10))
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True),
+                                                server_default=func.now())
 
 
 class SearchDoc(Base):
