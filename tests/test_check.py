@@ -441,3 +441,28 @@ def test_cli_bad_files_exit_cleanly(loaded_db, tmp_path, content):
     assert "Traceback" not in result.stderr and result.stderr.strip()
     missing = run_cli("check", str(tmp_path / "nope.md"), env={"SYNOVIA_DATABASE_URL": loaded_db})
     assert missing.returncode == 2 and "Traceback" not in missing.stderr
+
+
+def test_sentence_cues_are_data_validated_on_load(tmp_path):
+    """The claim finder's sentence cues live in claims.yaml; a missing or broken one is a clear
+    error when the lexicon loads, not a crash mid-check."""
+    import yaml
+
+    from synovia.check.frames import load_claim_cues
+    from tests.conftest import DATA
+
+    data = yaml.safe_load((DATA / "lexicon" / "claims.yaml").read_text())
+    cues = load_claim_cues(DATA / "lexicon" / "claims.yaml")
+    assert cues.sentence.guide_for.search("NICE recommends it")
+    assert cues.sentence.kinds["safety"].search("well tolerated with few side effects")
+    del data["sentence"]["guide_for"]
+    broken = tmp_path / "claims.yaml"
+    broken.write_text(yaml.safe_dump(data))
+    with pytest.raises(ValueError, match="guide_for"):
+        load_claim_cues(broken)
+    data = yaml.safe_load((DATA / "lexicon" / "claims.yaml").read_text())
+    data["sentence"]["contrast"] = "(unclosed"
+    broken.write_text(yaml.safe_dump(data))
+    load_claim_cues.cache_clear()
+    with pytest.raises(ValueError, match="malformed"):
+        load_claim_cues(broken)

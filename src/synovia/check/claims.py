@@ -20,92 +20,12 @@ from synovia.check.parse import Sentence
 from synovia.evidence import EvidenceBase
 from synovia.grade import Grade, grade_option
 
-CUES = {
-    "benefit": re.compile(
-        r"\b(improv\w*|reduc\w*|reliev\w*|relief|eas(e|es|ed|ing)|help(s|ed)?|effective\w*|"
-        r"efficac\w*|works?|benefit\w*|better|superior|outperform\w*|significant\w*|"
-        r"outcomes?|respond\w*|gains?|heal\w*|anti-?inflammatory|promising)\b", re.I),
-    "structure": re.compile(
-        r"\b(cartilage|regrow\w*|regenerat\w*|rebuild\w*|repair\w*|restor\w*|revers\w*|"
-        r"protect\w*|structur\w*|tissue)\b", re.I),
-    "safety": re.compile(
-        r"\b(safe(ty|ly)?|side[- ]effects?|risks?|adverse|complications?|harms?|infection|"
-        r"sepsis|septic|thrombosis|dangerous|well[- ]tolerated)\b", re.I),
-    "approval": re.compile(
-        r"\b(approv\w*|licen[cs]\w*|clear(ed|ance)|regulat\w*|legal\w*|illegal|law|laws|"
-        r"oversight|FDA|MHRA|EMA|CE[- ]mark\w*|investigational|IND)\b", re.I),
-    "guideline": re.compile(
-        r"\b(guidelines?|recommend\w*|NICE|ACR|OARSI|AAOS|EULAR|VA/DoD|advise[sd]? against)\b",
-        re.I),
-    "durability": re.compile(
-        r"\b(last(s|ing)?|long[- ]term|permanent\w*|durable|years?|months?|weeks?|wear(s)? off)\b",
-        re.I),
-}
-APPROVED_ASSERTED = re.compile(
-    r"\b(FDA|MHRA|EMA|NICE)[- ]?(approved|cleared|licensed)\b|"
-    r"\b(is|are|has been|have been|was|were|now|fully)\s+(fully\s+)?(approved|licensed)\b", re.I)
-ESCAPE_CLAIM = re.compile(
-    r"\bpractice[- ]of[- ]medicine\b|\b(no|without|lack of|absence of)\s+(FDA\s+)?"
-    r"(approval\s+or\s+)?regulatory oversight\b|\bunregulated\b|\bnot regulated\b|"
-    r"\b(exempt|escape)\w*\s+(from\s+)?(FDA|regulation)|"
-    r"\b(legally|lawfully|legal to be|allowed to be|permitted to be)\s+(sold|offered|used|given|"
-    r"marketed)\b[^.]{0,50}\bwithout\b[^.]{0,20}\b(fda|approval|licen[cs]e)|"
-    r"\bdo(es)? not (need|require) (FDA )?approval\b|\bno (FDA )?approval (is )?"
-    r"(needed|required)\b", re.I)
-UNAPPROVED_STATED = re.compile(
-    r"\bregulat\w*\b[^.;]{0,40}\bas (biological|biologics?|drugs?|medicines?|medicinal)\b|"
-    r"\bno (\w+[- ])?approved\b|\bnot (\w+[- ])?approved\b|\bunapproved\b|"
-    r"\b(requires?|needs?|need) (\w+ )?(approval|licen[cs]\w*|premarket review)\b|"
-    r"\binvestigational\b|\bnot (yet )?(been |undergone|gone through|completed)\b[^.;]{0,50}"
-    r"\b(trials?|approval|review)\b", re.I)
-GUIDE_AGAINST = re.compile(r"\b(against|not recommend\w*|do not offer|should not|advise[sd]? "
-                           r"against|discourage\w*|advise[sd]? (people |patients )?to avoid|"
-                           r"(insufficient|not enough|too little)\b"
-                           r"[^.;]{0,40}\bto recommend|cannot (be )?recommend\w*|unable to "
-                           r"recommend|not be recommended)\b", re.I)
-GUIDE_FOR = re.compile(r"\b(recommend(s|ed)?|endorse[sd]?|endorsement|support(s|ed)?|"
-                       r"approve[sd]?|suggest(s|ed)?|backing|backed|backs|green[- ]light\w*|"
-                       r"thumbs[- ]up|seal of approval)\b",
-                       re.I)
-STRONG = re.compile(r"\bstrong(ly)?\b", re.I)
-TIME_SPAN = re.compile(r"\b(\d+|one|two|three|four|five|six|eight|ten|twelve)\b[^.;]{0,12}"
-                       r"\b(weeks?|months?|years?)\b", re.I)
-PROHIBITED = re.compile(r"\b(prohibit\w*|bann?(ed|s)?|outlaw\w*|forbid\w*|illegal)\b", re.I)
-CONDITIONAL = re.compile(r"\b(conditional(ly)?|weak(ly)?|suggests?|may be considered|consider)\b",
-                         re.I)
-ATTRIBUTION = re.compile(
-    r"\b(study|studies|trial|trials|review|meta-?analys[ie]s|research|data|evidence|report(s|ed)?|"
-    r"found|showed|shows|according to|published|survey|analysis|cohort)\b", re.I)
-STUDY_REFERENCE = re.compile(
-    r"\b(a|an|one|the|this|that)\s+((?:19|20)\d\d\s+)?(small\s+|large\s+|recent\s+|new\s+|"
-    r"prospective\s+|randomi[sz]ed\s+|double-blind\s+|clinical\s+|pilot\s+)*"
-    r"(study|trial|review|meta-?analysis|paper|report)\b|\b(19|20)\d\d\s+(study|trial|review|"
-    r"meta-?analysis)\b", re.I)
+#: A year as articles write one (a date grammar, shared with parsing; not a word list).
 YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
-CONTRAST = re.compile(r"\b(however|but|although|though|yet|whereas|while)\b", re.I)
-POINTER = re.compile(
-    r"^(treatments?|therapies|therapy|injections?|products?|procedures?)\b|"
-    r"\b(it|its|this|these|those|they|them|the (therapy|therapies|treatment|treatments|injections?|"
-    r"procedure|product|products|technique|shots?|jabs?|gel|serum)|"
-    r"such (products|treatments|injections|"
-    r"therapies)|(repeat|repeated|further|additional|more|another|a second|follow-up) "
-    r"(courses?|injections?|treatments?|shots?|sessions?|rounds?))\b", re.I)
-PARTICIPANTS = re.compile(r"\b(\d{1,3}(?:,\d{3})*|\d+)\s+(?:\w+\s+){0,3}?(patients|participants|"
-                          r"people|adults|subjects|knees|hips|volunteers)\b", re.I)
-RANDOMISED_WORDS = re.compile(r"\b(randomi[sz]ed|placebo[- ]controlled|double[- ]blind|"
-                              r"controlled trial|RCT)\b", re.I)
-STATES_VERB = re.compile(r"\b(states?|stated|says?|said|warn(s|ed)?|notes?|noted|announc\w+|"
-                         r"signal\w*|advis\w+|cautions?|issued)\b", re.I)
 SUPPORT_SIMILARITY = 0.55
 MAX_FRAMES = 3  # assertions read per sentence (clauses beyond the third add little)
 VERDICT_RANK = {"contradicted": 0, "overstated": 1, "unsupported": 2, "supported": 3, None: 4}
 STUDY_SIMILARITY = 0.45
-ASSERTS = re.compile(
-    r"\b(improv\w+|reduc\w+|reliev\w+|eas(es|ed)|help(s|ed)|works|effective\w*|heal\w*|"
-    r"repair\w*|regrow\w*|regenerat\w+ (cartilage|tissue)|protect\w*|lasts?|safe|approved|"
-    r"prevent\w*|delay\w*|cures?)\b", re.I)
-
-
 @dataclass
 class Claim:
     sentence: Sentence
@@ -132,6 +52,7 @@ class Claim:
 
 def find_claims(ctx: ArticleContext) -> list[Claim]:
     """Sentences that tie a treatment (named, or the article's subject) to an assertion."""
+    said = ctx.claim_cues.sentence
     claims = []
     for sent in ctx.doc.claim_sentences:
         text = sent.text
@@ -139,11 +60,11 @@ def find_claims(ctx: ArticleContext) -> list[Claim]:
             continue  # questions (also quoted ones) and lead-ins are not claims
         if text.count("\u201c") > text.count("\u201d"):
             continue  # the start of a quoted question the splitter cut short
-        kinds = [k for k, rx in CUES.items() if rx.search(text)]
+        kinds = [k for k, rx in said.kinds.items() if rx.search(text)]
         if "guideline" not in kinds and ctx.bodies_in(text) and (
-                GUIDE_FOR.search(text) or GUIDE_AGAINST.search(text)):
+                said.guide_for.search(text) or said.guide_against.search(text)):
             kinds.append("guideline")  # a body named in full ("the American College of ...")
-        if STUDY_REFERENCE.search(text):
+        if said.study_reference.search(text):
             kinds.append("study")
         cues = ctx.claim_cues
         bold = cues is not None and (cues.figure.search(text) or cues.own_results.search(text)
@@ -171,8 +92,8 @@ def find_claims(ctx: ArticleContext) -> list[Claim]:
             cues.reports_study.search(text))
         in_topic = "asserts" in kinds and (
             bool(ctx.block_terms.get(sent.block, Terms()).treatments) or reports
-            or bool(TIME_SPAN.search(text)))
-        if not own.treatments and not POINTER.search(text) and "study" not in kinds \
+            or bool(said.time_span.search(text)))
+        if not own.treatments and not said.pointer.search(text) and "study" not in kinds \
                 and not hype and not bold and not in_topic and not (
                     "asserts" in kinds and ctx.claim_cues and ctx.claim_cues.umbrella
                     and ctx.claim_cues.umbrella.search(text)):
@@ -213,13 +134,14 @@ class Judge:
         """Whether closeness to a finding can change this claim's verdict: only when the
         sentence names a study we may hold and its own citation does not already tie it to a
         source (the model is the slow part, and topic is never support)."""
+        said = self.ctx.claim_cues.sentence
         if claim.terms.route == "intravenous":
             return False
         if any(n in self.resolved and self.resolved[n].source for n in claim.sentence.markers):
             return False
         # Only a study the sentence names is looked for by closeness ("a 2019 trial found"):
         # a claim is never called supported because a finding on the same topic is near it.
-        study = STUDY_REFERENCE.search(claim.sentence.text)
+        study = said.study_reference.search(claim.sentence.text)
         if not study:
             return False
         year = YEAR.search(study.group(0)) or YEAR.search(claim.sentence.text)
@@ -279,6 +201,7 @@ class Judge:
     def _by_frame(self, claim: Claim, grades: list[Grade],
                   skip: tuple[str, ...] = ()) -> bool:
         """Judge what the sentence asserts against what the findings held assert."""
+        said = self.ctx.claim_cues.sentence
         cues = self.ctx.claim_cues
         if cues is None:
             return False
@@ -325,12 +248,13 @@ class Judge:
                 cues.umbrella and cues.umbrella.search(text))  # "regenerative medicine"
             frame.joints_named = bool(own.joints)
             frame.attributed = bool(self.ctx.bodies_in(text)) and bool(
-                STATES_VERB.search(text) or GUIDE_FOR.search(text)) or _supposed(text, cues)
+                said.states_verb.search(text) or said.guide_for.search(text)) \
+                or _supposed(text, cues)
             v = judge_frame(frame, self.base, certainty,
                             lambda t: self.ctx.vocab.label("treatment", t, "clinician"), cues)
             judged_frames.append((VERDICT_RANK[v.verdict], len(judged_frames), v, frame))
         if any(f.direction == "no-difference" for *_x, f in judged_frames) and \
-                CONTRAST.search(text) and cues.reports_study is not None and \
+                said.contrast.search(text) and cues.reports_study is not None and \
                 cues.reports_study.search(text):
             # a study reported both ways ("PRP improved scores; however, there was no
             # difference from HA"): the report is balanced, its gain is not judged alone
@@ -351,6 +275,7 @@ class Judge:
 
     def judge_by_evidence(self, claim: Claim, sims: list[tuple[str, float]]) -> None:
         """Support: cited and consistent, or close to a finding; else unsupported or unjudged."""
+        said = self.ctx.claim_cues.sentence
         text = claim.sentence.text
         lex = self.ctx.lexicon
         cited_refs = [self.resolved[n] for n in claim.sentence.markers if n in self.resolved]
@@ -371,7 +296,7 @@ class Judge:
                 claim.reason = ("cited; the cited reference is not in our evidence base, so it "
                                 "was not checked further")
             return
-        study = STUDY_REFERENCE.search(text)
+        study = said.study_reference.search(text)
         listed = [s for s in self._described_sources(claim)
                   if s.id in {r.source.id for r in self.resolved.values() if r.source}]
         if study and listed and not claim.sentence.markers:
@@ -391,9 +316,9 @@ class Judge:
 
         if claim.frame is not None and claim.frame.direction is not None:
             return  # related evidence exists but speaks to something else: not judged
-        if lex.hedged(text) or not ATTRIBUTION.search(text) and not claim.kinds:
+        if lex.hedged(text) or not said.attribution.search(text) and not claim.kinds:
             return  # a hedged, general statement: not judged
-        if not ATTRIBUTION.search(text) and not ASSERTS.search(text):
+        if not said.attribution.search(text) and not said.asserts.search(text):
             return  # a remark with no claim of evidence or effect
         if claim.frame is None or claim.frame.direction != "benefit" or not claim.frame.named:
             return  # nothing asserted of a named treatment: not judged
@@ -414,7 +339,8 @@ class Judge:
     def _study_introduced(self, claim: Claim) -> bool:
         """Whether a sentence before this one already speaks of a study ("a trial of 200
         people found ..."), which a later "the trial" refers back to."""
-        return any(STUDY_REFERENCE.search(s.text) for s in self.ctx.doc.sentences
+        said = self.ctx.claim_cues.sentence
+        return any(said.study_reference.search(s.text) for s in self.ctx.doc.sentences
                    if s.start < claim.sentence.start and not s.boilerplate)
 
     def _study_known(self, claim: Claim, phrase: str, sims: list[tuple[str, float]]) -> bool:
@@ -435,8 +361,9 @@ class Judge:
 
     def _described_sources(self, claim: Claim) -> list:
         """Sources the sentence seems to describe: same year, same treatment, cited or not."""
+        said = self.ctx.claim_cues.sentence
         text = claim.sentence.text
-        study = STUDY_REFERENCE.search(text)
+        study = said.study_reference.search(text)
         year = YEAR.search(study.group(0)) if study else None
         if not study or not year:
             return []
@@ -452,11 +379,12 @@ class Judge:
     def _misdescribed(self, claim: Claim, grades: list[Grade]) -> bool:
         """A study described with a design or a size it does not have: 'randomised' for a
         non-randomised study, or the whole study's size given for one of its arms."""
+        said = self.ctx.claim_cues.sentence
         text = claim.sentence.text
         sources = self._described_sources(claim)
         if not sources:
             return False
-        count = PARTICIPANTS.search(text)
+        count = said.participants.search(text)
         n = int(count.group(1).replace(",", "")) if count else None
         named = self.ctx.own_terms(text).treatments
         for src in sources:
@@ -464,11 +392,11 @@ class Judge:
                 continue  # another study
             if src.kind == "systematic-review":
                 continue  # a review's pooled size is not split between arms
-            study = STUDY_REFERENCE.search(text)
+            study = said.study_reference.search(text)
             if study and re.search(r"review|meta-?analysis", study.group(0), re.I) and \
                     src.kind not in ("systematic-review", "narrative-review"):
                 continue  # "a 2022 review" is not this year's cohort study
-            rand = RANDOMISED_WORDS.search(text)
+            rand = said.randomised_words.search(text)
             if rand and src.kind in ("cohort", "case-series") and not self.ctx.lexicon.negated(
                     text, rand.start(), 20):  # "found no randomised trials" says none were
                 claim.verdict = "contradicted"
@@ -543,10 +471,11 @@ class Judge:
     def _misdated(self, claim: Claim, grades: list[Grade]) -> bool:
         """A regulator's statement dated to a year in which that regulator issued none of the
         statements the evidence base holds on the treatment."""
+        said = self.ctx.claim_cues.sentence
         text = claim.sentence.text
         bodies = self.ctx.bodies_in(text) & {"fda", "ema", "mhra"}
         year = YEAR.search(text)
-        if not bodies or not year or not STATES_VERB.search(text):
+        if not bodies or not year or not said.states_verb.search(text):
             return False
         cited = {r.source.id for n in claim.sentence.markers
                  if (r := self.resolved.get(n)) and r.source}
@@ -575,12 +504,13 @@ class Judge:
 
     # -- contradiction rules ----------------------------------------------------------------
     def _regulatory(self, claim: Claim, grades: list[Grade]) -> bool:
+        said = self.ctx.claim_cues.sentence
         text = claim.sentence.text
         lex = self.ctx.lexicon
         regs = [r for g in grades for r in g.regulatory]
         facts = [f for g in grades for f in g.other if f.outcome == "regulatory"]
-        if ESCAPE_CLAIM.search(text) and (regs or facts):
-            m = ESCAPE_CLAIM.search(text)
+        if said.escape_claim.search(text) and (regs or facts):
+            m = said.escape_claim.search(text)
             if not lex.negated(text, m.start(), 25) or "oversight" in m.group(0).lower():
                 evidence = ([r for r in regs if r.status in ("unapproved", "investigational")]
                             or regs)
@@ -592,7 +522,7 @@ class Judge:
                 claim.evidence = list(dict.fromkeys(ids))[:4]
                 return True
         cues = self.ctx.claim_cues
-        m = APPROVED_ASSERTED.search(text) or (
+        m = said.approved_asserted.search(text) or (
             cues.approval_implied.search(text) if cues is not None and
             cues.approval_implied is not None else None)
         of_trial = bool(m and cues is not None and cues.approval_of_trial is not None and (
@@ -607,9 +537,9 @@ class Judge:
                                 f"{r.status} ({r.jurisdiction}): {r.clinician}")
                 claim.evidence = list(dict.fromkeys(x.source for x in unapproved))[:3]
                 return True
-        m = UNAPPROVED_STATED.search(text)
+        m = said.unapproved_stated.search(text)
         unapproved = [r for r in regs if r.status in ("unapproved", "investigational")]
-        if m and unapproved and not ESCAPE_CLAIM.search(text):
+        if m and unapproved and not said.escape_claim.search(text):
             claim.verdict = "supported"
             claim.reason = (f"matches the regulatory record: {unapproved[0].clinician}"
                             + ("" if claim.sentence.markers else " (not cited in the article)"))
@@ -640,28 +570,29 @@ class Judge:
         return True
 
     def _guideline(self, claim: Claim, grades: list[Grade]) -> bool:
+        said = self.ctx.claim_cues.sentence
         text = claim.sentence.text
-        if "guideline" not in claim.kinds and not CUES["guideline"].search(text):
+        if "guideline" not in claim.kinds and not said.kinds["guideline"].search(text):
             return False
         bodies = self.ctx.bodies_in(text)
         cues = self.ctx.claim_cues
         if not bodies and cues is not None and cues.person_recommends is not None and \
                 cues.person_recommends.search(text):
             return False  # "your physician may recommend it": a person, not a guideline
-        banned = PROHIBITED.search(text)
+        banned = said.prohibited.search(text)
         if banned and bodies and not self.ctx.lexicon.negated(text, banned.start(), 30):
             claim.verdict = "overstated"
             claim.reason = (f"says '{banned.group(0)}': a guideline recommends for or against a "
                             "treatment; it does not prohibit or ban it")
             claim.evidence = [s.source.id for g in grades for s in g.stances][:3]
             return True
-        says_against = bool(GUIDE_AGAINST.search(text))
-        backing = GUIDE_FOR.search(text)
+        says_against = bool(said.guide_against.search(text))
+        backing = said.guide_for.search(text)
         if backing and not says_against and self.ctx.lexicon.negated(text, backing.start(), 40):
             says_against = True  # "doesn't currently recommend", "has never endorsed"
         says_for = bool(backing) and not says_against
-        if not (says_for or says_against) and bodies and (STRONG.search(text) or
-                                                            CONDITIONAL.search(text)):
+        if not (says_for or says_against) and bodies and (said.strong.search(text) or
+                                                            said.conditional.search(text)):
             says_for = True  # "grades its recommendation as strong": read the stance's side
         if not (says_against or says_for):
             return False
@@ -679,7 +610,7 @@ class Judge:
                                          for g in self._all_stances() for s in g)}
         named = {t for t in claim.terms.treatments if self.ctx.judged(t)}
         if not stances and says_for and held and named and not self.ctx.lexicon.negated(
-                text, GUIDE_FOR.search(text).start(), 60):
+                text, said.guide_for.search(text).start(), 60):
             # "NICE has now given the procedure its backing": a body whose guidance we hold
             # says nothing for this treatment in what we hold.
             who = ", ".join(sorted(self.ctx.body_label(b) for b in held))
@@ -726,6 +657,7 @@ class Judge:
                         bodies: set[str]) -> bool:
         """Contradicted when the sentence turns a guideline's direction around, or states
         its strength wrongly ("conditionally" for a strong recommendation, or the reverse)."""
+        said = self.ctx.claim_cues.sentence
         text = claim.sentence.text
         directions = {s.recommendation.direction for s in relevant}
         ids = list(dict.fromkeys(s.source.id for s in relevant))[:4]
@@ -751,8 +683,8 @@ class Judge:
             claim.evidence = ids
             return True
         if bodies:
-            said_strong = bool(STRONG.search(text))
-            said_conditional = bool(CONDITIONAL.search(text))
+            said_strong = bool(said.strong.search(text))
+            said_conditional = bool(said.conditional.search(text))
             if said_strong and said_conditional:
                 return False  # both strengths named: each for its own joint or treatment
             direction = "against" if says_against else "for"
@@ -777,9 +709,10 @@ class Judge:
     def _unhedged_efficacy(self, claim: Claim, grades: list[Grade]) -> bool:
         """A generic present-tense benefit claim with no hedge, where the graded evidence is
         low certainty or shows no benefit."""
+        said = self.ctx.claim_cues.sentence
         text = claim.sentence.text
         if ("benefit" not in claim.kinds or self.ctx.lexicon.hedged(text)
-                or ATTRIBUTION.search(text)):
+                or said.attribution.search(text)):
             return False
         if re.search(r"\b(not|no|never|little|doesn't|does not|did not|didn't|without)\b",
                      text, re.I):
@@ -856,16 +789,14 @@ def _body_of(stance, ctx: ArticleContext) -> set[str]:
     return ctx.bodies_in(f"{stance.source.organisation or ''} {stance.source.title}")
 
 
-_COMPARED_WITH = re.compile(r"\b(than|versus|vs\.?|compared (to|with)|instead of|rather than|over|"
-                            r"unlike|against)\s+(a |an |the |standard |usual )?$", re.I)
-
 
 def _compared_with(text: str, treatments: set[str], ctx: ArticleContext) -> set[str]:
     """Treatments the sentence names only as what something is compared with ("longer
     relief than cortisone")."""
+    said = ctx.claim_cues.sentence
     out = set()
     for m in ctx.vocab.find(text, fuzzy=False):
-        if m.kind == "treatment" and m.id in treatments and _COMPARED_WITH.search(
+        if m.kind == "treatment" and m.id in treatments and said.compared_with.search(
                 text[max(0, m.start - 25):m.start]):
             out.add(m.id)
     return out

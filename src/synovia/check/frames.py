@@ -10,7 +10,7 @@ verdict names the findings it rests on and says why in one plain sentence."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import lru_cache
 from pathlib import Path
 
@@ -27,8 +27,48 @@ SHOWN = ("verified", "secondary")
 
 
 @dataclass(frozen=True)
+class SentenceCues:
+    """The `sentence` cues of claims.yaml: which kind of claim a sentence makes, and how it
+    speaks of guidelines, approval and studies."""
+
+    kinds: dict[str, re.Pattern[str]]
+    approved_asserted: re.Pattern[str]
+    escape_claim: re.Pattern[str]
+    unapproved_stated: re.Pattern[str]
+    guide_against: re.Pattern[str]
+    guide_for: re.Pattern[str]
+    strong: re.Pattern[str]
+    conditional: re.Pattern[str]
+    prohibited: re.Pattern[str]
+    time_span: re.Pattern[str]
+    attribution: re.Pattern[str]
+    study_reference: re.Pattern[str]
+    contrast: re.Pattern[str]
+    pointer: re.Pattern[str]
+    participants: re.Pattern[str]
+    randomised_words: re.Pattern[str]
+    states_verb: re.Pattern[str]
+    asserts: re.Pattern[str]
+    compared_with: re.Pattern[str]
+
+
+_SENTENCE_KINDS = ("benefit", "structure", "safety", "approval", "guideline", "durability")
+
+
+def _sentence_cues(data: dict) -> SentenceCues:
+    kinds = {str(k): _rx(v) for k, v in data["kinds"].items()}
+    missing = set(_SENTENCE_KINDS) - set(kinds)
+    if missing:
+        raise KeyError(f"sentence.kinds lacks {sorted(missing)}")
+    names = [f.name for f in fields(SentenceCues) if f.name != "kinds"]
+    return SentenceCues(kinds=kinds, **{n: _rx(data[n]) for n in names})
+
+
+@dataclass(frozen=True)
 class ClaimCues:
     """data/lexicon/claims.yaml, compiled."""
+
+    sentence: SentenceCues
 
     outcomes: tuple[tuple[str, tuple[str, ...], tuple[re.Pattern[str], ...]], ...]
     directions: tuple[tuple[str, tuple[re.Pattern[str], ...]], ...]
@@ -93,6 +133,7 @@ def load_claim_cues(path: Path) -> ClaimCues:
         directions = tuple((d, tuple(_rx(p) for p in pats))
                            for d, pats in data["direction"].items())
         return ClaimCues(
+            sentence=_sentence_cues(data["sentence"]),
             outcomes=outcomes, directions=directions,
             absolute=tuple(_rx(p) for p in data["strength"]["absolute"]),
             hedged=tuple(_rx(p) for p in data["strength"]["hedged"]),
