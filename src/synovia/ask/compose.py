@@ -16,6 +16,7 @@ from synovia.ask.answer import Answer, Option, Reference, Safety, Section, Under
 from synovia.ask.select import Pick, Selector
 from synovia.ask.understand import ANSWERED, Understanding, asked_part
 from synovia.evidence import EvidenceBase, PathwayStep, Source
+from synovia.evidence.comparators import is_placebo
 from synovia.grade import Grade, grade_option, other_joints, plain_verdict, visible
 from synovia.text.citations import cite, number_citations, strip_citations
 from synovia.text.readability import fk_grade
@@ -1229,17 +1230,14 @@ def _both_sides(pool: list[Pick], n: int) -> list[Pick]:
         return picks
     other = next((p for p in pool[n:] if p.finding.direction in ("benefit", "no-difference")
                   and p.finding.direction not in ways and p.finding.comparator
-                  and _PLACEBO.search(p.finding.comparator)), None)
+                  and is_placebo(p.finding.comparator)), None)
     return picks[:n - 1] + [other] if other else picks
-
-
-_PLACEBO = re.compile(r"\b(placebo|saline|sham)\b", re.I)
 
 
 def _placebo_controlled(f, ctx: Context) -> bool:
     """A finding in people against placebo, saline or sham (animal work never leads)."""
     src = ctx.base.sources.get(f.source)
-    return bool(f.comparator and _PLACEBO.search(f.comparator) and src is not None
+    return bool(is_placebo(f.comparator) and src is not None
                 and src.population.species == "human")
 
 

@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass, field
 
 from synovia.evidence import EvidenceBase, Finding, Recommendation, RegulatoryStatus
+from synovia.evidence.comparators import is_other_care
 from synovia.grade import visible
 from synovia.vocab.lexicon import Aspect, Form
 
@@ -26,8 +27,6 @@ class Pick:
 
 
 #: comparators that are neither option of a head-to-head pair (what both were set against)
-_NOT_ONE_OF_THEM = re.compile(r"\b(exercise|physiotherapy|education|advice|baseline|placebo|"
-                              r"saline|sham|usual care|no (injection|treatment))\b", re.I)
 
 
 @dataclass
@@ -144,8 +143,8 @@ class Selector:
         # (nor did one that gave both together against something else: "BMAC with PRP
         # against exercise", or against the person's own baseline)
         pool = [f for f in self.shown(a)
-                if b in f.treatments and f.comparator and not _NOT_ONE_OF_THEM.search(
-                    f.comparator) and f.outcome in (
+                if b in f.treatments and f.comparator and not is_other_care(f.comparator)
+                and f.outcome in (
                     "pain", "function", "structure", "quality-of-life", "duration", "safety")]
         # A trial of the two options asked about speaks to them before a ranking of many.
         pair = [f for f in pool if set(f.treatments) <= {a, b}]

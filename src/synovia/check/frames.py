@@ -17,6 +17,7 @@ from pathlib import Path
 import yaml
 
 from synovia.evidence import EvidenceBase, Finding
+from synovia.evidence.comparators import is_active, is_placebo
 from synovia.text.timespans import say_weeks, spans
 
 DESIGN_WEIGHT = {"systematic-review": 4, "rct": 3, "guideline": 2, "cohort": 2,
@@ -447,7 +448,7 @@ def _judge_one(frame: ClaimFrame, base: EvidenceBase, grade_certainty: dict[str,
                            [f.id for f in about][:4])
         about = same_joint or about
     if frame.comparator == "placebo":
-        controlled = [f for f in about if f.comparator and _PLACEBO.search(f.comparator)]
+        controlled = [f for f in about if is_placebo(f.comparator)]
         about = controlled or about
     elif frame.comparator and frame.comparator != "surgery" and frame.direction == "benefit" \
             and _COMPARATIVE.search(frame.text):
@@ -604,11 +605,8 @@ def _access(frame: ClaimFrame, held: list[Finding], what: str) -> Verdict:
                    _sources(against), [f.id for f in against][:4])
 
 
-_PLACEBO = re.compile(r"placebo|saline|sham", re.I)
 _PLAIN_SAFE = re.compile(r"\b(is|are)\s+(a\s+)?safe\b|\bsafe (\w+ )?(and|treatment|option|"
                          r"procedure|therapy|alternative|choice)\b", re.I)
-_INACTIVE = re.compile(r"placebo|saline|sham|baseline|before|untreated|usual care|standard care|"
-                       r"no (treatment|injection)|control|waiting|nothing", re.I)
 #: A general claim of effect in the present tense ("PRP relieves knee pain").
 GENERIC_CLAIM = re.compile(r"\b(improves?|reduces?|relieves?|eases?|works|is effective|"
                            r"are effective|heals?|repairs?|restores?|regenerates?|protects?|"
@@ -617,7 +615,7 @@ GENERIC_CLAIM = re.compile(r"\b(improves?|reduces?|relieves?|eases?|works|is eff
 
 def _active(f: Finding) -> bool:
     """Compared with another active treatment (not placebo, usual care or baseline)."""
-    return bool(f.comparator) and not _INACTIVE.search(f.comparator or "")
+    return is_active(f.comparator)
 
 
 _COMPARATIVE = re.compile(r"\b(better|more|longer|superior|outperform\w*|beat\w*|than|versus|vs|"

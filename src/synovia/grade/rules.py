@@ -19,6 +19,7 @@ from synovia.evidence import (
     RegulatoryStatus,
     Source,
 )
+from synovia.evidence.comparators import is_active, is_placebo, is_uncontrolled
 from synovia.grade.visibility import visible
 
 LEVELS = ["very-low", "low", "moderate", "high"]
@@ -101,22 +102,15 @@ class Grade:
         return list(dict.fromkeys(ids))
 
 
-_INACTIVE = re.compile(r"placebo|saline|sham|control|baseline|untreated|usual care|standard care|"
-                       r"no treatment|no injection|without", re.I)
-
-
 def _active_comparator(f: Finding) -> bool:
     """Compared with another active treatment (not placebo, sham, usual care or baseline)."""
-    return bool(f.comparator) and not _INACTIVE.search(f.comparator or "")
-
-
-_UNCONTROLLED = re.compile(r"baseline|no control|uncontrolled|before treatment", re.I)
+    return is_active(f.comparator)
 
 
 def _controlled(f: Finding) -> bool:
     """Compared with placebo, sham, usual care or no treatment (or a review's pooled result):
     not a head-to-head trial and not a before-and-after series."""
-    return not _active_comparator(f) and not _UNCONTROLLED.search(f.comparator or "")
+    return not _active_comparator(f) and not is_uncontrolled(f.comparator)
 
 
 def _joint_match(joints: list[str], joint: str | None) -> bool:
@@ -278,9 +272,6 @@ def _rate(g: Grade, base: EvidenceBase) -> None:
         g.reasons.append("capped at low: the studies do not give a clear answer either way")
 
 
-_BLINDED = re.compile(r"sham|placebo|saline", re.I)
-
-
 def _mixed_population(f: Finding, base: EvidenceBase) -> bool:
     src = base.sources.get(f.source)
     return bool(src and src.population and not src.population.oa_only)
@@ -295,7 +286,7 @@ def _blinded_dissent(pool: list[Finding], best_ids: set[str], directions: set[st
     return any(f.source not in best_ids and f.direction in ("no-difference", "harm")
                and base.sources[f.source].kind == "rct"
                and (base.sources[f.source].n_participants or 0) >= 50
-               and _BLINDED.search(f.comparator or "") for f in pool)
+               and is_placebo(f.comparator) for f in pool)
 
 
 def _balance(votes: list[str]) -> str:
