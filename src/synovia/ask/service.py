@@ -73,8 +73,8 @@ class Asker:
             u = understand(question, self.vocab, self.lexicon)
         except NotAQuestion as exc:
             raise AskError(str(exc)) from None
-        if previous and looks_like_follow_up(question, u):
-            u = inherit(u, previous)
+        if previous and looks_like_follow_up(question, u, self.lexicon):
+            u = inherit(u, previous, self.lexicon)
         base = self.store.evidence()
         ranks = self._ranks(question, u, base)
         answer = compose(u, Context(base, self.vocab, self.lexicon, audience, ranks,

@@ -12,22 +12,14 @@ from dataclasses import dataclass, field
 from synovia.vocab import Vocabulary
 from synovia.vocab.lexicon import Lexicon
 
-_OA = re.compile(
-    r"\b(osteo-?arthritis|osteoarthrosis|arthritic|arthritis|oa|wear[- ]and[- ]tear|"
-    r"degenerative|degeneration|bone[- ]on[- ]bone|worn(?: out)?|cartilage)\b", re.I)
-_NOT_OA = re.compile(r"\b(rheumatoid|psoriatic|septic|reactive|juvenile)\s+arthritis\b|"
-                     r"\b(no|not|without|never had|isn't|free of)\s+(any\s+)?(signs? of\s+)?"
-                     r"(arthritis|oa|osteoarthritis)\b", re.I)
 # Osteoarthritis named outright: it stays the subject even beside another condition ("I have
 # rheumatoid arthritis as well as OA").
-_OA_NAMED = re.compile(r"(?<!no )(?<!not )\b(osteo-?arthritis|osteoarthrosis|oa)\b", re.I)
-_SOMEONE_ELSE = re.compile(r"\b(who has|who had|friend|neighbou?r|colleague|someone with)\b", re.I)
 
 
-def _own_oa(text: str) -> bool:
+def _own_oa(text: str, said: dict[str, re.Pattern[str]]) -> bool:
     """Osteoarthritis named as the person's own, not a friend's ("like my friend who has OA")."""
-    return any(not _SOMEONE_ELSE.search(text[max(0, m.start() - 30):m.start()])
-               for m in _OA_NAMED.finditer(text))
+    return any(not said["someone_else"].search(text[max(0, m.start() - 30):m.start()])
+               for m in said["oa_named"].finditer(text))
 
 
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
@@ -36,12 +28,6 @@ _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "augu
            "september", "october", "november", "december")
 # Follow-ups that lean on what came before ("and for the hip?", "what about that?").
 #: "those two", "both of them", "which of the two": the last two therapies asked about.
-_BOTH = re.compile(r"\b(those|these|the|both) (two|2)\b|\bboth (of them|options|treatments)\b|"
-                   r"\bwhich of (them|those|these)\b|\beither of (them|those)\b", re.I)
-_FOLLOW_UP = re.compile(
-    r"^\s*(and|what about|how about|also|plus|same|that|it|this|those|ok|okay|so|but|then|"
-    r"what if|and if|is that|is it|does it|do they|are they|would it|will it|can i|could i)\b"
-    r"|\b(that|it|this|them|those|they)\b[^.?!]{0,40}\?*\s*$", re.I)
 #: A question needs at least one word of two letters or more ("?" and "a" are not questions).
 _WORDS = re.compile(r"[^\W\d_]{2,}", re.UNICODE)
 #: Categories of vocabulary treatments the evidence base answers on in full.
@@ -256,13 +242,13 @@ def understand(question: str, vocab: Vocabulary, lexicon: Lexicon) -> Understand
     # Core care and medicines named beside an injection ("physio, paracetamol, the lot") are
     # history, not options, unless the question compares them.
     if any(s.role == "asked" and s.category in ANSWERED for s in u.subjects) and \
-            not _COMPARE.search(question):
+            not cues.question["compare"].search(question):
         for s in u.subjects:
             if s.role == "asked" and s.category in ("core", "medicine"):
                 s.role = "context"
     if cues.which_injection and cues.which_injection.search(question) and not any(
             s.role == "asked" and s.category in ANSWERED for s in u.subjects) and not \
-            _SET_AGAINST.search(question):
+            cues.question["set_against"].search(question):
         # ("do injections work better than exercise?" keeps exercise as an option)
         # "My surgeon wants me to lose weight first: which injection could bridge me?"
         for s in u.subjects:
@@ -271,8 +257,9 @@ def understand(question: str, vocab: Vocabulary, lexicon: Lexicon) -> Understand
     for joint, rx in cues.joint_implied.items():
         if rx.search(question) and joint not in u.joints:
             u.joints.append(joint)
-    u.mentions_oa = _own_oa(question) or (
-        bool(_OA.search(question)) and not _NOT_OA.search(question))
+    said = cues.question
+    u.mentions_oa = _own_oa(question, said) or (
+        bool(said["oa"].search(question)) and not said["not_oa"].search(question))
     u.facets = _facets(question, lexicon, len(u.treatments) + len(u.unknown))
     # a form that only names the injection meant is not asked about, unless the question
     # sets it against its counterpart ("ultrasound-guided ... better than a blind one?")
@@ -352,11 +339,6 @@ def _add_context(sit: Situation, cid: str) -> None:
         target.append(cid)
 
 
-_SET_AGAINST = re.compile(r"\b(than|versus|vs\.?|compared (to|with)|instead of|rather than)\b",
-                          re.I)
-_COMPARE = re.compile(r"\b(vs\.?|versus|compar\w*|better than|worse than|instead of|"
-                      r"rather than|or (should|would|is|are|do|does)|which (is|one|would|works))\b",
-                      re.I)
 
 
 def _names_an_injection(text: str) -> bool:
@@ -436,18 +418,10 @@ def _first_place(text: str, cues) -> str | None:
 def _tried_spans(text: str, lexicon: Lexicon) -> list[tuple[int, int]]:
     """Stretches of text that say what was already had ("I've had two cortisone shots")."""
     spans = []
-    rx = re.compile(r"\b(i|i've|ive|i have|i had|i'd|we|we've|he|she|they|my \w+)\s+"
-                    r"(?:have\s+|has\s+|had\s+|already\s+|previously\s+|recently\s+|just\s+|"
-                    r"also\s+|once\s+)*(tried|had|been given|received|was given|got|done|did)\b"
-                    r"|(?:^|[.,;:+]\s*)(?:already\s+|also\s+)?tried\b"
-                    r"|\b(after|since) (my|a|an|the|his|her)\b"
-                    r"|\b(my|the|his|her) (previous|last)\b",
-                    re.I)
+    rx = lexicon.context.question["tried"]
     for m in rx.finditer(text):
         end = len(text)
-        stop = re.search(r"[.;!?]|,\s*(but|and|so)\b|\b(but|and now|should|would|will|can|could|"
-                         r"is|are|does|do|what|how|instead|or|vs|versus|compared)\b",
-                         text[m.end():], re.I)
+        stop = lexicon.context.question["tried_stop"].search(text[m.end():])
         if stop:
             end = m.end() + stop.start()
         spans.append((m.start(), end))
@@ -595,14 +569,14 @@ def _situation(text: str, u: Understanding, cues) -> None:
     sit.goals = [gid for gid, rxs in cues.goals.items() if any(rx.search(text) for rx in rxs)]
 
 
-def looks_like_follow_up(question: str, u: Understanding) -> bool:
+def looks_like_follow_up(question: str, u: Understanding, lexicon: Lexicon) -> bool:
     """True when the question leans on an earlier turn for its subject."""
     if not (u.treatments and u.joints):
         return True
-    return bool(_FOLLOW_UP.search(question))
+    return bool(lexicon.context.question["follow_up"].search(question))
 
 
-def inherit(u: Understanding, previous: dict) -> Understanding:
+def inherit(u: Understanding, previous: dict, lexicon: Lexicon) -> Understanding:
     """Fill what the follow-up leaves implied from the conversation so far."""
     prev_subjects = [Subject(**s) for s in previous.get("subjects") or []
                      if isinstance(s, dict) and {"id", "name", "category"} <= set(s)]
@@ -612,7 +586,7 @@ def inherit(u: Understanding, previous: dict) -> Understanding:
     both = u.earlier[-2:] if u.earlier else []
     prev_j = [j for j in previous.get("joints", []) if j]
     asked_now = [s for s in u.subjects if s.role == "asked"]
-    if not asked_now and len(both) == 2 and _BOTH.search(u.question):
+    if not asked_now and len(both) == 2 and lexicon.context.question["both"].search(u.question):
         # "so which of those two would you go for": the last two therapies asked about.
         u.subjects = both + [s for s in u.subjects if s.role != "asked"]
         u.inherited.append("treatments")

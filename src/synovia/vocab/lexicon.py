@@ -210,6 +210,9 @@ class ContextCues:
     numbers: dict[str, int] = field(default_factory=dict)
     guided_injection_means: tuple[str, ...] = ()
     unknown_cue: re.Pattern[str] | None = None
+    #: how the question is put (`question` in context.yaml): whose arthritis, follow-ups,
+    #: comparisons, what was already tried
+    question: dict[str, re.Pattern[str]] = field(default_factory=dict)
     unknown_frames: list[re.Pattern[str]] = field(default_factory=list)
     unknown_stop_at: re.Pattern[str] | None = None
     not_a_therapy: frozenset[str] = frozenset()
@@ -423,8 +426,17 @@ def _forms(entries: list | None, where: Path) -> list[Form]:
     return forms
 
 
+QUESTION_CUES = ("oa", "not_oa", "oa_named", "someone_else", "both", "follow_up", "set_against",
+                 "compare", "tried", "tried_stop")
+
+
 def _context(data: dict, where: Path) -> ContextCues:
     c = ContextCues()
+    question = data.get("question") or {}
+    missing = [k for k in QUESTION_CUES if not question.get(k)]
+    if missing:
+        raise LexiconError(f"{where}: question: missing {', '.join(missing)}")
+    c.question = {k: _compile([question[k]], where, f"question.{k}")[0] for k in QUESTION_CUES}
     c.age = _compile(data.get("age"), where, "age")
     c.grade = _compile(data.get("grade"), where, "grade")
     c.severity = {k: _compile(v, where, f"severity.{k}")
