@@ -466,3 +466,25 @@ def test_sentence_cues_are_data_validated_on_load(tmp_path):
     load_claim_cues.cache_clear()
     with pytest.raises(ValueError, match="malformed"):
         load_claim_cues(broken)
+
+
+def test_article_reading_words_are_data_validated_on_load(tmp_path):
+    """Where reference lists start and end, page furniture and abbreviations: article.yaml,
+    read once and validated (a missing entry is a clear error)."""
+    import importlib
+
+    import yaml
+
+    from tests.conftest import DATA
+
+    parse_module = importlib.import_module("synovia.check.parse")
+    w = parse_module.words(DATA / "lexicon")
+    assert w.ref_headings.search("## References") and w.end_of_refs.search("Disclaimer")
+    assert "e.g" in w.abbreviations and any(b.search("Share this article") for b in w.boilerplate)
+    folder = tmp_path / "lexicon"
+    folder.mkdir()
+    data = yaml.safe_load((DATA / "lexicon" / "article.yaml").read_text())
+    del data["end_of_refs"]
+    (folder / "article.yaml").write_text(yaml.safe_dump(data))
+    with pytest.raises(ValueError, match="end_of_refs"):
+        parse_module.words(folder)

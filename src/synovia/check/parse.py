@@ -13,39 +13,58 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from functools import lru_cache
 from html.parser import HTMLParser
+from pathlib import Path
 
 import nh3
+import yaml
 
 from synovia.evidence import DOI_RE, clean_doi
+
+
+@dataclass(frozen=True)
+class ArticleWords:
+    """data/lexicon/article.yaml, compiled: the words for reading real pages."""
+
+    ref_headings: re.Pattern[str]
+    strong_ref_headings: re.Pattern[str]
+    end_of_refs: re.Pattern[str]
+    ref_type_labels: re.Pattern[str]
+    not_a_marker_before: re.Pattern[str]
+    journalish: re.Pattern[str]
+    abbreviations: frozenset[str]
+    boilerplate: tuple[re.Pattern[str], ...]
+
+
+@lru_cache(maxsize=4)
+def words(folder: Path | None = None) -> ArticleWords:
+    """The article-reading words from `folder` (default: the configured lexicon folder),
+    validated once: a missing or broken entry is a clear error, not a wrong parse."""
+    if folder is None:
+        from synovia.config import get_settings
+
+        folder = get_settings().lexicon_dir
+    path = folder / "article.yaml"
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        patterns = {f.name: re.compile(str(data[f.name]), re.I) for f in fields(ArticleWords)
+                    if f.name not in ("abbreviations", "boilerplate")}
+        return ArticleWords(**patterns,
+                            abbreviations=frozenset(str(a) for a in data["abbreviations"]),
+                            boilerplate=tuple(re.compile(str(b), re.I)
+                                              for b in data["boilerplate"]))
+    except (OSError, yaml.YAMLError, KeyError, TypeError, re.error) as exc:
+        raise ValueError(f"{path}: article words missing or malformed: {exc!r}") from None
+
 
 MAX_BYTES = 1_000_000  # about 150,000 words; larger input is refused, not truncated silently
 MAX_DEPTH = 200  # HTML nesting beyond this is flattened (a page is not 80,000 divs deep)
 MAX_MARKER = 400
 
-REF_HEADINGS = re.compile(
-    r"^\s*(#+\s*)?(\d+\.?\s*)?(references?|reference list|sources?|sources and references|"
-    r"bibliography|works cited|citations|literature cited|further reading and references|"
-    r"references and further reading|notes|footnotes|endnotes|scientific references|"
-    r"studies cited|research|evidence|cited works)\s*:?\s*$", re.I)
 # Headings that name a reference list whatever follows; the others ("Sources", "Research")
 # only when reference-like entries follow them.
-STRONG_REF_HEADING = re.compile(
-    r"^\s*(#+\s*)?(\d+\.?\s*)?(references?|reference list|sources and references|bibliography|"
-    r"works cited|citations|literature cited|further reading and references|references and "
-    r"further reading|footnotes|endnotes|scientific references|studies cited|cited works)"
-    r"\s*:?\s*$", re.I)
-END_OF_REFS = re.compile(
-    r"^\s*(#+\s*)?(frequently asked questions|faqs?|disclaimer|professional medical disclaimer|"
-    r"legal( & medical)? disclaimer|legal and medical disclaimer|about the author|"
-    r"have a follow-up question\??|more articles|related articles|related posts|share this\w*|"
-    r"comments?|leave a (reply|comment)|medical disclaimer|important information|"
-    r"you may also like|recent posts|contact us|get in touch|book (now|an appointment|online)|"
-    r"subscribe|newsletter|about us|follow us)\s*:?\s*$", re.I)
-REF_TYPE_LABEL = re.compile(
-    r"^\s*(guideline|research|review|article|book|website|web page|report|trial|study|"
-    r"systematic review|meta-analysis)\s*$", re.I)
 # "[1] …", "1. …", "1) …", "- [1] …", "• 1. …", "[^1]: …", "¹ …"
 NUMBERED_REF = re.compile(
     r"^\s*(?:[-*•]\s*)?(?:\d+\.\s*)?\[\^?(\d{1,3})\]:?\s*(.*)$"
@@ -63,11 +82,6 @@ FLATTENED = re.compile(
     r"(?<=[a-z)\]%])(?:[.,;:]?)(\d{1,3}(?:[,–-]\d{1,3})*)(?=[.,;:]?(?:\s+[A-Za-z(]|\s*$))")
 # "…being injected. 1" / "…at 3-6 months 1, 2": numbers trailing a line.
 TRAILING = re.compile(r"(?<=[A-Za-z.)%:;,’'\"])\s+(\d{1,2}(?:\s*,\s*\d{1,2})*)\s*$")
-NOT_A_MARKER_BEFORE = re.compile(
-    r"\b(grade|grades|stage|stages|level|type|phase|class|step|steps|version|day|days|week|weeks|"
-    r"month|months|year|years|part|table|figure|fig|n|kl|and|or|to|of|than|about|over|under|"
-    r"section|page|age|aged|vol|no|number|top|covid|dose|doses|session|sessions|visit|"
-    r"visits|chapter|item|items|question|score|scored)\s*$", re.I)
 NAME = r"[A-ZÀ-Þ][\w'’\-]+"  # a surname, accents included ("Jüni")
 AUTHOR_DATE = re.compile(
     rf"\(\s*((?:(?:see|e\.g\.,?|cf\.)\s+)?{NAME}(?:\s+(?:et al\.?|and|&)\s*(?:{NAME})?)?,?"
@@ -78,39 +92,14 @@ AUTHOR_YEAR = re.compile(rf"({NAME})(?:\s+(?:et al\.?|and|&)\s*(?:{NAME})?)?,?\s
 DOI_IN_TEXT = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>)\]]+)", re.I)
 URL_IN_TEXT = re.compile(r"https?://[^\s\"<>)]+", re.I)
 YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
-JOURNALISH = re.compile(
-    r"\b(j(ournal)?\.?|rev(iew)?\.?|ann\.?|arch\.?|med(icine)?\.?|lancet|bmj|jama|nejm|"
-    r"arthritis|rheum\w*|orthop\w*|sports|cartilage|pharmacol\w*|surg\w*|vol\.?|pp\.?|"
-    r"et al\.?)\b|\b\d{4};\s*\d+|\d+\(\d+\):\s*\d+", re.I)
 APA_ENTRY = re.compile(rf"^\s*(?:[-*•]\s*)?{NAME},\s+(?:[A-Z]\.\s*)+.*\((?:19|20)\d\d[a-z]?\)")
 VANCOUVER_ENTRY = re.compile(rf"^\s*(?:[-*•]\s*)?(?:\d{{1,3}}[.)]\s*)?{NAME}\s+[A-Z]{{1,3}}[,.]"
                              rf"(?:\s+{NAME}\s+[A-Z]{{1,3}}[,.])*")
-ABBREVIATIONS = {"e.g", "i.e", "al", "vs", "dr", "mr", "mrs", "ms", "prof", "fig", "no",
-                 "approx", "ca", "cf", "st", "inc", "ltd", "co", "jr", "sr", "etc", "vol", "pp"}
 SENTENCE_END = re.compile(
     r"(?:(?<=[a-z%)])[.!?]\d{1,3}(?:[,–-]\d{1,3})*|[.!?][\"'’”)\]]*(?:\s*\[[\d,;\s–—-]+\])?)"
     r"\s+(?=[\"'“‘(]?[A-Z0-9•¹²³]|\[[A-Za-z]|[a-z][A-Z])"
     # a full stop with the space lost in copying ("over 12 months.Participants who")
     r"|(?<=[a-z]{3})[.!?][\"'’”]?(?=[\"“]?[A-Z][a-z]+\b)")
-BOILERPLATE = [re.compile(p, re.I) for p in (
-    r"\bcookies?\b", r"\b(share|tweet|pin it|email this|print this|copy link)\b.{0,30}$",
-    r"^(share|tweet|facebook|twitter|linkedin|whatsapp|pinterest|instagram|youtube|print|email)"
-    r"(\s*[|/·•,]\s*\w+)*\s*$",
-    r"^\s*(home|about( us)?|services|treatments|contact( us)?|blog|news|menu|search|log ?in|"
-    r"sign (in|up)|privacy( policy)?|terms( and conditions| of use)?|accessibility|sitemap|"
-    r"skip to (main )?content|back to top|read more|next|previous|faqs?)"
-    r"(\s*[|/·•>›»]\s*[\w ]+)*\s*$",
-    r"\b(all rights reserved|©|copyright \d{4})\b",
-    r"\b(does not|do not|is not intended to|not intended to|should not be used to)\b.{0,40}"
-    r"\b(constitute|replace|substitute|provide)\b.{0,30}\b(medical|professional|health)\b",
-    r"\bfor (general )?information(al)? purposes only\b",
-    r"\b(call|phone|tel|telephone|whatsapp|text)( us)?\s*:?\s*(\+?\d[\d \-()]{7,})",
-    r"\b[\w.+-]+@[\w-]+\.[\w.]+\b",
-    r"\b(posted|published|updated|last reviewed|reviewed by|written by|author)\s*(on|:|by)\b"
-    r".{0,60}$",
-    r"^\s*(tags?|categories|filed under)\s*:",
-    r"\b(subscribe|sign up) (to|for) (our|the) (newsletter|updates)\b",
-)]
 
 
 class ArticleError(ValueError):
@@ -310,7 +299,7 @@ def _strip_markers(line: str) -> str:
 
 
 def _is_boilerplate(line: str) -> bool:
-    return any(rx.search(line) for rx in BOILERPLATE)
+    return any(rx.search(line) for rx in words().boilerplate)
 
 
 def _blocks(text: str) -> list[tuple[int, int, str]]:
@@ -341,7 +330,7 @@ def _split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     for m in SENTENCE_END.finditer(chunk):
         before = re.search(r"([\w.]+)$", chunk[last:m.start()])
         word = before.group(1).lower().rstrip(".") if before else ""
-        if word in ABBREVIATIONS or re.fullmatch(r"[a-z]", word):
+        if word in words().abbreviations or re.fullmatch(r"[a-z]", word):
             continue
         cut = m.end()
         # A marker right after the full stop ("… rigorously. [2] Next") stays with the
@@ -373,10 +362,10 @@ def _ref_like(line: str, after_heading: bool = False) -> bool:
     has_year = bool(YEAR.search(text))
     numbered = bool(NUMBERED_REF.match(text))
     if APA_ENTRY.match(text) or (VANCOUVER_ENTRY.match(text) and has_year
-                                 and JOURNALISH.search(text)):
+                                 and words().journalish.search(text)):
         return True
     if numbered or BULLET.match(text):
-        return has_id or (has_year and (JOURNALISH.search(text) is not None
+        return has_id or (has_year and (words().journalish.search(text) is not None
                                         or len(text.split()) >= 5))
     return has_id and len(text.split()) <= 60 and (has_year or len(text.split()) <= 4)
 
@@ -413,7 +402,7 @@ def _parse_references(text: str, start: int, end: int) -> list[Reference]:
     """Numbered lists ("[1] …", "1. …", "- [1] …") or unnumbered entries, numbered in order."""
     lines = [(m.start(), m.group(0)) for m in re.finditer(r"[^\n]+", text[start:end])]
     lines = [(start + off, line) for off, line in lines
-             if line.strip() and not REF_HEADINGS.match(line) and not _is_boilerplate(line)]
+             if line.strip() and not words().ref_headings.match(line) and not _is_boilerplate(line)]
     refs: list[Reference] = []
     numbered = [NUMBERED_REF.match(line) for _, line in lines]
     if sum(1 for m in numbered if m) >= max(1, len(lines) // 3):
@@ -437,7 +426,7 @@ def _parse_references(text: str, start: int, end: int) -> list[Reference]:
     buf: list[str] = []
     buf_start = None
     for off, line in lines:
-        if REF_TYPE_LABEL.match(line):
+        if words().ref_type_labels.match(line):
             continue
         starts_new = BULLET.match(line) or APA_ENTRY.match(line) or VANCOUVER_ENTRY.match(line)
         if buf and starts_new:
@@ -461,10 +450,10 @@ def _reference_region(text: str, blocks: list[tuple[int, int, str]]) -> tuple[in
     ref_start = ref_end = None
     for i, (s, e, _kind) in enumerate(blocks):
         line = text[s:e]
-        if not REF_HEADINGS.match(line):
+        if not words().ref_headings.match(line):
             continue
         following = [text[a:b] for a, b, _ in blocks[i + 1:i + 4]]
-        if not following or not (STRONG_REF_HEADING.match(line)
+        if not following or not (words().strong_ref_headings.match(line)
                                   or any(_ref_like(f) for f in following)):
             continue
         ref_start = s
@@ -473,9 +462,9 @@ def _reference_region(text: str, blocks: list[tuple[int, int, str]]) -> tuple[in
         last_end, streak = e, 0
         for a, b, kind in blocks[i + 1:]:
             entry = text[a:b]
-            if REF_TYPE_LABEL.match(entry):
+            if words().ref_type_labels.match(entry):
                 continue
-            if kind == "boilerplate" or END_OF_REFS.match(entry):
+            if kind == "boilerplate" or words().end_of_refs.match(entry):
                 ref_end = a
                 break
             if _ref_like(entry, after_heading=True) or NUMBERED_REF.match(entry):
@@ -494,7 +483,7 @@ def _reference_region(text: str, blocks: list[tuple[int, int, str]]) -> tuple[in
         line = text[s:e]
         if _ref_like(line):
             current.append((s, e))
-        elif current and REF_TYPE_LABEL.match(line):
+        elif current and words().ref_type_labels.match(line):
             continue
         elif current:
             runs.append(current)
@@ -550,7 +539,7 @@ def parse(raw: bytes | str, fmt: str = "auto") -> Document:
     flattened = bool(references) and not uses_brackets and not uses_parens
     trailing_lines = sum(1 for s, e, k in blocks if k not in ("heading", "boilerplate")
                          and not in_refs(s) and (t := TRAILING.search(text[s:e]))
-                         and not NOT_A_MARKER_BEFORE.search(text[s:e][:t.start()]))
+                         and not words().not_a_marker_before.search(text[s:e][:t.start()]))
     bare_numbers_used = trailing_lines >= 3 and not uses_brackets
 
     sentences: list[Sentence] = []
@@ -580,7 +569,7 @@ def parse(raw: bytes | str, fmt: str = "auto") -> Document:
                 for m in PAREN_MARKER.finditer(body):
                     nums = expand(m.group(1))
                     if nums and all(n <= top + 10 for n in nums) and not \
-                            NOT_A_MARKER_BEFORE.search(body[:m.start()]):
+                            words().not_a_marker_before.search(body[:m.start()]):
                         sent.markers += nums
                         sent.marker_style = "parenthesis"
             for m in SUPERSCRIPT_RUN.finditer(body):
@@ -596,7 +585,7 @@ def parse(raw: bytes | str, fmt: str = "auto") -> Document:
                         sent.marker_style = "flattened-superscript"
             if bare_numbers_used and b == e:
                 m = TRAILING.search(body)
-                if m and not NOT_A_MARKER_BEFORE.search(body[:m.start()]):
+                if m and not words().not_a_marker_before.search(body[:m.start()]):
                     sent.markers += expand(m.group(1))
                     sent.marker_style = "trailing-number"
             for m in AUTHOR_DATE.finditer(body):
