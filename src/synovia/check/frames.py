@@ -51,6 +51,12 @@ class SentenceCues:
     states_verb: re.Pattern[str]
     asserts: re.Pattern[str]
     compared_with: re.Pattern[str]
+    clause_break: re.Pattern[str]
+    nhs_claim: re.Pattern[str]
+    not_available: re.Pattern[str]
+    plain_safe: re.Pattern[str]
+    generic_claim: re.Pattern[str]
+    comparative: re.Pattern[str]
 
 
 _SENTENCE_KINDS = ("benefit", "structure", "safety", "approval", "guideline", "durability")
@@ -187,8 +193,6 @@ class ClaimFrame:
 #: the comparator id (claims.yaml `comparators`) for "other injections" in general
 OTHER_INJECTIONS = "other-injections"
 
-_CLAUSE_BREAK = re.compile(r"[;\u2014]|,\s*(?:but|although|though|while|whereas|yet)\b|"
-                           r"\s(?:but|although|whereas)\s", re.I)
 
 
 def _reading(text: str, cues: ClaimCues) -> tuple[list, list, list]:
@@ -242,7 +246,7 @@ def frame_of(text: str, treatments: set[str], joints: set[str], cues: ClaimCues,
                 cues.trivial_effect is not None and cues.trivial_effect.search(text))):
             direction = "no-difference"
     outcome, finding_outcomes, best = None, (), None
-    cuts = [m.start() for m in _CLAUSE_BREAK.finditer(text)]
+    cuts = [m.start() for m in cues.sentence.clause_break.finditer(text)]
     here = sum(1 for c in cuts if c <= at)
     for pos, rank, oid, findings in outcome_words:
         if oid in skip:
@@ -391,7 +395,7 @@ def _judge_one(frame: ClaimFrame, base: EvidenceBase, grade_certainty: dict[str,
     if frame.direction == "harm" and frame.outcome in (None, "cost", "efficacy"):
         frame.outcome, frame.finding_outcomes = "safety", ("safety", "structure")
     if frame.outcome == "cost":
-        return _access(frame, held, what)
+        return _access(frame, held, what, cues)
     if frame.direction is None and frame.strength == "absolute" and frame.outcome not in (
             "regulatory", "guideline"):
         # "Assessed by numerous high-quality trials", "we finally have a clear answer".
@@ -419,7 +423,7 @@ def _judge_one(frame: ClaimFrame, base: EvidenceBase, grade_certainty: dict[str,
     if frame.outcome == "safety" and frame.direction == "benefit" and \
             frame.strength != "absolute":
         harms = [f for f in held if f.outcome == "safety" and f.direction in ("harm", "uncertain")]
-        plain_safe = _PLAIN_SAFE.search(frame.text)
+        plain_safe = cues.sentence.plain_safe.search(frame.text)
         unhedged = plain_safe is not None and (frame.strength == "plain" or not any(
             p.search(_clause_before(frame.text, plain_safe.start())) for p in cues.hedged))
         if unhedged and frame.named and harms:
@@ -451,7 +455,7 @@ def _judge_one(frame: ClaimFrame, base: EvidenceBase, grade_certainty: dict[str,
         controlled = [f for f in about if is_placebo(f.comparator)]
         about = controlled or about
     elif frame.comparator and frame.comparator != "surgery" and frame.direction == "benefit" \
-            and _COMPARATIVE.search(frame.text):
+            and cues.sentence.comparative.search(frame.text):
         # "better than steroid", "lasts longer than PRP": only head-to-head studies speak
         # ("better than other injections": the trials against any active injection).
         head = [f for f in held if f.outcome in ("pain", "function", "quality-of-life",
@@ -466,7 +470,7 @@ def _judge_one(frame: ClaimFrame, base: EvidenceBase, grade_certainty: dict[str,
         human, animal = animal, []
         if not human:
             return Verdict(None, "")
-        return _compare(frame, human, base, what, "low", animal_claim=True)
+        return _compare(frame, human, base, what, "low", cues, animal_claim=True)
     if not human:
         if animal and not frame.animals:
             return Verdict("overstated", f"states it for people, but the evidence on {what} "
@@ -496,7 +500,7 @@ def _judge_one(frame: ClaimFrame, base: EvidenceBase, grade_certainty: dict[str,
         timed = _duration_verdict(frame, held, cues, what)
         if timed:
             return timed
-    v = _compare(frame, human, base, what, certainty)
+    v = _compare(frame, human, base, what, certainty, cues)
     if biology and v.verdict == "contradicted":
         return Verdict(None, "")  # how it is meant to work, told as biology: trials do not
         # contradict a mechanism, though they can show it is overstated
@@ -582,22 +586,15 @@ def _say_weeks(weeks: float) -> str:
     return say_weeks(weeks, months_from=26)  # "12 weeks" of relief reads closer to trials
 
 
-_NHS_CLAIM = re.compile(r"\b(available|offered|funded|free|provided|covered|paid for|"
-                        r"prescribed)\b[^.;]{0,30}\b(on|by|through|under)\s+the\s+NHS\b|"
-                        r"\bNHS[- ](funded|offers?|provides?|covers?)\b|\bcovered by (insurance|"
-                        r"medicare|most insurers)\b", re.I)
-_NOT_AVAILABLE = re.compile(r"\b(not|no longer|rarely|only in research|only within|research only|"
-                            r"do not offer|isn't|is not|aren't|are not)\b[^.;]{0,40}\b(available|"
-                            r"offered|funded|commissioned|covered|routinely|NHS|pay)\b|"
-                            r"\bprivate(ly)? only\b|\bonly (privately|in private)\b", re.I)
 
 
-def _access(frame: ClaimFrame, held: list[Finding], what: str) -> Verdict:
+def _access(frame: ClaimFrame, held: list[Finding], what: str, cues: ClaimCues) -> Verdict:
     """"Available on the NHS" or "covered by insurance" against the access findings held."""
-    if not _NHS_CLAIM.search(frame.text) or _NOT_AVAILABLE.search(frame.text):
+    said = cues.sentence
+    if not said.nhs_claim.search(frame.text) or said.not_available.search(frame.text):
         return Verdict(None, "")
     against = [f for f in held if f.outcome in ("access", "cost", "recommendation")
-               and _NOT_AVAILABLE.search(f.plain + " " + f.clinician)]
+               and said.not_available.search(f.plain + " " + f.clinician)]
     if not against:
         return Verdict(None, "")
     return Verdict("contradicted", f"says {what} is available or covered, but the findings we "
@@ -605,12 +602,6 @@ def _access(frame: ClaimFrame, held: list[Finding], what: str) -> Verdict:
                    _sources(against), [f.id for f in against][:4])
 
 
-_PLAIN_SAFE = re.compile(r"\b(is|are)\s+(a\s+)?safe\b|\bsafe (\w+ )?(and|treatment|option|"
-                         r"procedure|therapy|alternative|choice)\b", re.I)
-#: A general claim of effect in the present tense ("PRP relieves knee pain").
-GENERIC_CLAIM = re.compile(r"\b(improves?|reduces?|relieves?|eases?|works|is effective|"
-                           r"are effective|heals?|repairs?|restores?|regenerates?|protects?|"
-                           r"helps)\b", re.I)
 
 
 def _active(f: Finding) -> bool:
@@ -618,12 +609,10 @@ def _active(f: Finding) -> bool:
     return is_active(f.comparator)
 
 
-_COMPARATIVE = re.compile(r"\b(better|more|longer|superior|outperform\w*|beat\w*|than|versus|vs|"
-                          r"twice as|times as|compared (to|with)|over)\b", re.I)
 
 
 def _compare(frame: ClaimFrame, findings: list[Finding], base: EvidenceBase, what: str,
-             certainty: str, animal_claim: bool = False) -> Verdict:
+             certainty: str, cues: ClaimCues, animal_claim: bool = False) -> Verdict:
     """Direction and strength of the claim against the findings that speak to it.
 
     Contradicted only when trials or reviews go the other way and none of that standing
@@ -665,7 +654,7 @@ def _compare(frame: ClaimFrame, findings: list[Finding], base: EvidenceBase, wha
         return Verdict("overstated", f"claims {words} benefit from {what}, but the evidence is "
                                      f"{certainty} certainty", srcs, ids)
     if (frame.strength == "plain" and claim_dir == "benefit" and not frame.reports_study
-            and frame.named and GENERIC_CLAIM.search(frame.text)
+            and frame.named and cues.sentence.generic_claim.search(frame.text)
             and certainty in ("low", "very-low") and not animal_claim
             and not _guideline_backed(base, frame)):
         return Verdict("overstated", f"states a benefit of {what} as fact, but the evidence is "
