@@ -385,3 +385,21 @@ def test_cli_import_review_export(tmp_path):
     bundle = Bundle.model_validate_json(out.read_text())
     assert [e.resource.id for e in bundle.entry] == ["bennell-2021-34812863"]
 
+
+
+def test_design_words_are_data_validated_on_load(tmp_path):
+    """Study designs are read with data/lexicon/designs.yaml; an unknown kind is refused."""
+    import yaml
+
+    from synovia.literature.classify import design_words, kind_from_types, kind_from_wording
+    from tests.conftest import DATA
+
+    assert kind_from_types(["Journal Article", "Randomized Controlled Trial"]) == "rct"
+    assert kind_from_wording("A systematic review of PRP", None) == "systematic-review"
+    data = yaml.safe_load((DATA / "lexicon" / "designs.yaml").read_text())
+    data["publication_types"]["editorial"] = "opinion-piece"
+    folder = tmp_path / "lexicon"
+    folder.mkdir()
+    (folder / "designs.yaml").write_text(yaml.safe_dump(data))
+    with pytest.raises(ValueError, match="opinion-piece"):
+        design_words(folder)

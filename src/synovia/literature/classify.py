@@ -5,64 +5,68 @@ about (from the vocabulary, the one place that decides what a word means)."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
 
 from synovia.literature.records import LiteratureRecord
 from synovia.vocab import Vocabulary
 
-#: PubMed publication types (and Scopus/EndNote document types) → our study kinds.
-PUBLICATION_TYPES: dict[str, str] = {
-    "practice guideline": "guideline", "guideline": "guideline",
-    "consensus development conference": "guideline",
-    "consensus development conference, nih": "guideline",
-    "meta-analysis": "systematic-review", "systematic review": "systematic-review",
-    "network meta-analysis": "systematic-review",
-    "randomized controlled trial": "rct", "randomized controlled trial, veterinary": "rct",
-    "equivalence trial": "rct", "pragmatic clinical trial": "rct",
-    "observational study": "cohort", "clinical trial": "cohort",
-    "clinical trial, phase i": "cohort", "clinical trial, phase ii": "cohort",
-    "controlled clinical trial": "cohort", "comparative study": "cohort",
-    "case reports": "case-series",
-    "review": "narrative-review", "scoping review": "narrative-review",
-    "editorial": "other", "letter": "other", "comment": "other", "news": "other",
-}
-#: When several types apply, the strongest design wins (an RCT report is also 'Comparative').
-PRIORITY = ["guideline", "systematic-review", "rct", "cohort", "case-series", "preclinical",
-            "narrative-review", "other"]
+KINDS = ("guideline", "systematic-review", "rct", "cohort", "case-series", "preclinical",
+         "narrative-review", "other")
 
-#: How abstracts state a design, beyond the vocabulary's names for the kinds.
-WORDING: list[tuple[str, re.Pattern[str]]] = [
-    ("systematic-review", re.compile(
-        r"\b(systematic(ally)? review|meta-?analys[ie]s|network meta|umbrella review|"
-        r"pooled analysis)\b", re.I)),
-    ("guideline", re.compile(r"\b(guidelines?|consensus statement|recommendations? (for|on))\b",
-                             re.I)),
-    ("rct", re.compile(
-        r"\b(randomi[sz]ed|randomly (assigned|allocated)|were randomi[sz]ed|double-blind|"
-        r"placebo-controlled)\b", re.I)),
-    ("preclinical", re.compile(
-        r"\b(rats?|mice|murine|rabbits?|canine|equine|in vitro|animal models?|"
-        r"chondrocytes? cultures?)\b", re.I)),
-    ("cohort", re.compile(
-        r"\b(cohort|prospective(ly)?|retrospective(ly)?|observational|registry|single-arm|"
-        r"open-label|case-control)\b", re.I)),
-    ("case-series", re.compile(r"\b(case series|case reports?)\b", re.I)),
-    ("narrative-review", re.compile(r"\b(narrative review|review article|we review|"
-                                    r"this review)\b", re.I)),
-]
-SPECIES = [("rat", r"\brats?\b"), ("mouse", r"\b(mice|mouse|murine)\b"),
-           ("rabbit", r"\brabbits?\b"), ("dog", r"\b(dogs?|canine)\b"),
-           ("horse", r"\b(horses?|equine)\b"), ("in-vitro", r"\bin vitro\b")]
+
+@dataclass(frozen=True)
+class DesignWords:
+    """data/lexicon/designs.yaml, compiled and checked against our study kinds."""
+
+    publication_types: dict[str, str]  # the database's label, lower case -> our kind
+    priority: tuple[str, ...]  # strongest design first
+    wording: tuple[tuple[str, re.Pattern[str]], ...]
+    species: tuple[tuple[str, re.Pattern[str]], ...]
+
+
+@lru_cache(maxsize=4)
+def design_words(folder: Path | None = None) -> DesignWords:
+    """The words from `folder` (default: the configured lexicon folder), validated once."""
+    if folder is None:
+        from synovia.config import get_settings
+
+        folder = get_settings().lexicon_dir
+    path = folder / "designs.yaml"
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        words = DesignWords(
+            publication_types={str(k).lower(): str(v)
+                               for k, v in data["publication_types"].items()},
+            priority=tuple(str(k) for k in data["priority"]),
+            wording=tuple((str(w["kind"]), re.compile(str(w["pattern"]), re.I))
+                          for w in data["wording"]),
+            species=tuple((str(k), re.compile(str(v), re.I))
+                          for k, v in data["species"].items()))
+    except (OSError, yaml.YAMLError, KeyError, TypeError, AttributeError, re.error) as exc:
+        raise ValueError(f"{path}: design words missing or malformed: {exc!r}") from None
+    unknown = ({*words.publication_types.values(), *words.priority,
+                *(k for k, _ in words.wording)} - set(KINDS))
+    if unknown or set(words.priority) != set(KINDS):
+        raise ValueError(f"{path}: kinds must be {', '.join(KINDS)}; found {sorted(unknown)} "
+                         "unknown, or a kind missing from priority")
+    return words
 
 
 def kind_from_types(types: list[str]) -> str | None:
-    kinds = {PUBLICATION_TYPES[t.lower()] for t in types if t and t.lower() in PUBLICATION_TYPES}
-    return min(kinds, key=PRIORITY.index) if kinds else None
+    words = design_words()
+    kinds = {words.publication_types[t.lower()] for t in types
+             if t and t.lower() in words.publication_types}
+    return min(kinds, key=words.priority.index) if kinds else None
 
 
 def kind_from_wording(title: str, abstract: str | None) -> str:
     """The title speaks first (a review's abstract mentions trials); then the abstract."""
     for text in (title, abstract or ""):
-        for kind, pattern in WORDING:
+        for kind, pattern in design_words().wording:
             if pattern.search(text):
                 return kind
     return "other"
@@ -77,7 +81,7 @@ def species_of(record: LiteratureRecord, kind: str) -> str:
     if kind != "preclinical":
         return "human"
     text = f"{record.title} {record.abstract or ''}"
-    found = [name for name, pattern in SPECIES if re.search(pattern, text, re.I)]
+    found = [name for name, pattern in design_words().species if pattern.search(text)]
     return found[0] if len(found) == 1 else ("mixed" if found else "human")
 
 
