@@ -21,18 +21,6 @@ def _plain_title(title: str) -> str:
     text = title.lower()
     text = re.sub(r"^[^.]{0,80}?\bet al\.?,?\s*", "", text)
     return re.sub(r"[^a-z0-9 ]+", " ", text).strip()
-HUMAN_WORDS = re.compile(r"\b(patients?|people|participants?|adults?|women|men|humans?|"
-                         r"clinical trial|randomi[sz]ed)\b", re.I)
-ANIMAL_WORDS = re.compile(r"\b(rats?|mice|mouse|murine|rabbits?|dogs?|canine|equine|horses?|"
-                          r"animal|preclinical|in vitro|laboratory)\b", re.I)
-DESIGN_WORDS = [
-    ("systematic-review", re.compile(r"\b(meta-?analys[ie]s|systematic review|cochrane review|"
-                                     r"pooled analysis|umbrella review)\b", re.I)),
-    ("rct", re.compile(r"\b(randomi[sz]ed|RCTs?|placebo-controlled)\b", re.I)),
-    ("guideline", re.compile(r"\b(guidelines?|recommendations?|recommends?|recommended)\b", re.I)),
-]
-
-
 @dataclass
 class Resolved:
     reference: Reference
@@ -217,25 +205,28 @@ def mismatch_reason(sent: Sentence, target: Resolved, ctx: ArticleContext) -> st
     if s_terms.route and r_terms.route and s_terms.route != r_terms.route:
         return f"the sentence is about {s_terms.route} use, reference {n} about {r_terms.route} use"
     src = target.source
-    if src is None and ANIMAL_WORDS.search(target.reference.text) and \
-            HUMAN_WORDS.search(sent.text) and not ANIMAL_WORDS.search(sent.text):
+    said = ctx.claim_cues.sentence
+    animal, human = said.animal_evidence, said.human_evidence
+    if src is None and animal.search(target.reference.text) and \
+            human.search(sent.text) and not animal.search(sent.text):
         return (f"the sentence describes evidence in people, but reference {n} is about "
                 f"animal or laboratory work ({target.label})")
     if src is not None:
-        people = HUMAN_WORDS.search(sent.text) or ctx.own_terms(sent.text).joints
-        if people and not ANIMAL_WORDS.search(sent.text) and (
+        people = human.search(sent.text) or ctx.own_terms(sent.text).joints
+        if people and not animal.search(sent.text) and (
                 src.kind == "preclinical" or src.population.species not in ("human", "mixed")):
             # (a sentence about knees or people that does not say the work was in animals)
             return (f"the sentence describes evidence in people, but reference {n} is an animal "
                     f"study ({src.id})")
-        if ANIMAL_WORDS.search(sent.text) and src.population.species == "human" and \
+        if animal.search(sent.text) and src.population.species == "human" and \
                 src.kind in ("rct", "cohort", "case-series"):
             return (f"the sentence describes animal work, but reference {n} studied people "
                     f"({src.id})")
         kind = src.kind
-        if kind == "preclinical" and DESIGN_WORDS[0][1].search(src.title or ""):
+        if kind == "preclinical" and said.describes_review.search(src.title or ""):
             kind = "systematic-review"  # a meta-analysis of animal studies is still a review
-        for design, rx in DESIGN_WORDS[:2]:
+        for design, rx in (("systematic-review", said.describes_review),
+                           ("rct", said.describes_rct)):
             if rx.search(sent.text) and kind not in (design, "systematic-review", "guideline"):
                 return (f"the sentence describes a {design.replace('-', ' ')}, but reference {n} "
                         f"is a {src.kind.replace('-', ' ')} ({src.id})")

@@ -4,18 +4,12 @@ their paragraph, then their heading, then the article."""
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 
 from synovia.check.parse import Document, Reference, Sentence
 from synovia.evidence import EvidenceBase, PathwayStep, Source
 from synovia.vocab import Lexicon, Vocabulary
-
-INTRAVENOUS = re.compile(r"\b(intravenous(ly)?|IV infusion|infusion|systemic(ally)? administ)",
-                         re.I)
-INTRA_ARTICULAR = re.compile(
-    r"\b(intra-?articular|into the (knee|hip|shoulder|joint)|joint injection)", re.I)
 
 
 @dataclass
@@ -112,9 +106,10 @@ class ArticleContext:
                 terms.joints.add(m.id)
         terms.conditions = {r.id for r in self.lexicon.scope if r.search(text)}
         terms.bodies = self.bodies_in(text)
-        if INTRAVENOUS.search(text):
+        said = self.claim_cues.sentence if self.claim_cues is not None else None
+        if said is not None and said.route_intravenous.search(text):
             terms.route = "intravenous"
-        elif INTRA_ARTICULAR.search(text):
+        elif said is not None and said.route_intra_articular.search(text):
             terms.route = "intra-articular"
         return terms
 

@@ -57,6 +57,12 @@ class SentenceCues:
     plain_safe: re.Pattern[str]
     generic_claim: re.Pattern[str]
     comparative: re.Pattern[str]
+    human_evidence: re.Pattern[str]
+    animal_evidence: re.Pattern[str]
+    describes_review: re.Pattern[str]
+    describes_rct: re.Pattern[str]
+    route_intravenous: re.Pattern[str]
+    route_intra_articular: re.Pattern[str]
 
 
 _SENTENCE_KINDS = ("benefit", "structure", "safety", "approval", "guideline", "durability")
