@@ -10,9 +10,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from synovia.check.parse import Document
+from synovia.evidence.yamlfile import load_text
 from synovia.vocab import Lexicon
 
 
@@ -27,7 +26,7 @@ class Signal:
 @lru_cache(maxsize=4)
 def load_signals(path: Path) -> tuple[Signal, ...]:
     """The commercial signals of `commercial.yaml`, read and compiled once per file."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = load_text(path.read_text(encoding="utf-8")) or {}
     try:
         return tuple(Signal(str(s["id"]), str(s.get("label") or s["id"]),
                             tuple(re.compile(p, re.I) for p in s["patterns"]))

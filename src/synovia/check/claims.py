@@ -9,6 +9,7 @@ else unsupported. Accurate, hedged sentences come out supported or unjudged, nev
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -102,11 +103,17 @@ def find_claims(ctx: ArticleContext) -> list[Claim]:
     return claims
 
 
+#: What the model-based comparison needs, fetched only when a claim needs it: (encoder,
+#: (document ids, their vectors)), or None when vectors are off. Loading the model is the slow
+#: part of a short check, and most claims are judged by rules alone.
+Similarity = Callable[[], tuple[object, tuple[list[str], np.ndarray]] | None]
+
+
 class Judge:
     def __init__(self, ctx: ArticleContext, base: EvidenceBase, citations: CitationReport,
-                 encoder=None, doc_vectors: tuple[list[str], np.ndarray] | None = None):
+                 similarity: Similarity | None = None):
         self.ctx, self.base, self.citations = ctx, base, citations
-        self.encoder, self.doc_vectors = encoder, doc_vectors
+        self.similarity = similarity
         self._grades: dict[tuple[str, str | None], Grade] = {}
         self.resolved = {r.reference.n: r for r in citations.resolved}
 
@@ -746,12 +753,11 @@ class Judge:
     # -- similarity to evidence --------------------------------------------------------------
     def _similarities(self, claims: list[Claim]) -> list[list[tuple[str, float]]]:
         """For each claim, the source ids of findings about its treatments, most similar first."""
-        if not claims or self.encoder is None or self.doc_vectors is None:
+        found = self.similarity() if claims and self.similarity is not None else None
+        if found is None or not found[1][0]:
             return [[] for _ in claims]
-        ids, matrix = self.doc_vectors
-        if not ids:
-            return [[] for _ in claims]
-        vectors = self.encoder.encode([c.sentence.text for c in claims])
+        encoder, (ids, matrix) = found
+        vectors = encoder.encode([c.sentence.text for c in claims])
         scores = vectors @ matrix.T
         # Which rows are about which treatment, and whose source each row is (built once).
         by_treatment: dict[str, list[int]] = {}

@@ -14,10 +14,9 @@ from dataclasses import dataclass, field, fields
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from synovia.evidence import EvidenceBase, Finding
 from synovia.evidence.comparators import is_active, is_placebo
+from synovia.evidence.yamlfile import load_text
 from synovia.text.timespans import say_weeks, spans
 
 DESIGN_WEIGHT = {"systematic-review": 4, "rct": 3, "guideline": 2, "cohort": 2,
@@ -139,7 +138,7 @@ _OPTIONAL = ("reports_study", "first_person", "short_duration", "open_ended", "l
 
 @lru_cache(maxsize=4)
 def load_claim_cues(path: Path) -> ClaimCues:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = load_text(path.read_text(encoding="utf-8"))
     try:
         outcomes = tuple((str(o["id"]), tuple(o.get("findings") or ()),
                           tuple(_rx(p) for p in o["patterns"])) for o in data["outcomes"])

@@ -22,6 +22,7 @@ import nh3
 import yaml
 
 from synovia.evidence import DOI_RE, clean_doi
+from synovia.evidence.yamlfile import load_text
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,7 @@ def words(folder: Path | None = None) -> ArticleWords:
         folder = get_settings().lexicon_dir
     path = folder / "article.yaml"
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_text(path.read_text(encoding="utf-8"))
         patterns = {f.name: re.compile(str(data[f.name]), re.I) for f in fields(ArticleWords)
                     if f.name not in ("abbreviations", "boilerplate")}
         return ArticleWords(**patterns,

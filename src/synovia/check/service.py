@@ -63,18 +63,21 @@ class Checker:
         held = set(self.store.evidence().sources)
         return judge(report, body, faq or [], content, held)
 
+    def _similarity(self):
+        """The encoder and the evidence vectors, loaded on first need (see `Judge`)."""
+        vectors = self._vectors()
+        if not vectors or not vectors[0]:
+            return None
+        from synovia.search import get_encoder
+
+        return get_encoder(), vectors
+
     def check(self, raw: bytes | str, fmt: str = "auto") -> tuple[Report, Document]:
         doc = parse(raw, fmt)
         base = self.store.evidence()
         ctx = ArticleContext(doc, base, self.vocab, self.lexicon, self.claim_cues)
         citations = check_citations(doc, base, ctx)
-        encoder = None
-        vectors = self._vectors()
-        if vectors and vectors[0]:
-            from synovia.search import get_encoder
-
-            encoder = get_encoder()
-        claims = Judge(ctx, base, citations, encoder, vectors).judge_all(find_claims(ctx))
+        claims = Judge(ctx, base, citations, self._similarity).judge_all(find_claims(ctx))
         citations.add_contradicted(claims)
         from synovia.check.bias import commercial, hype, load_signals
 

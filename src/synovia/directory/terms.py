@@ -11,6 +11,8 @@ from pathlib import Path
 
 import yaml
 
+from synovia.evidence.yamlfile import load_text
+
 KINDS = ("regions", "registration_bodies", "specialties", "image_guidance", "outcome_scores",
          "sectors", "licence_statuses", "transparency")
 
@@ -52,7 +54,7 @@ class DirectoryTerms:
 
 def load_terms(path: Path) -> DirectoryTerms:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_text(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise DirectoryDataError(f"{path}: cannot read: {exc}") from None
     except yaml.YAMLError as exc:

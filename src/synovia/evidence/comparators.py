@@ -11,6 +11,8 @@ from pathlib import Path
 
 import yaml
 
+from synovia.evidence.yamlfile import load_text
+
 FILE = "comparators.yaml"
 
 
@@ -31,7 +33,7 @@ def comparator_words(folder: Path | None = None) -> ComparatorWords:
         folder = get_settings().lexicon_dir
     path = folder / FILE
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_text(path.read_text(encoding="utf-8"))
         return ComparatorWords(**{k: re.compile(str(data[k]), re.I) for k in
                                   ("placebo", "inactive", "uncontrolled", "other_care")})
     except (OSError, yaml.YAMLError, KeyError, TypeError, re.error) as exc:

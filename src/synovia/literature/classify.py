@@ -11,6 +11,7 @@ from pathlib import Path
 
 import yaml
 
+from synovia.evidence.yamlfile import load_text
 from synovia.literature.records import LiteratureRecord
 from synovia.vocab import Vocabulary
 
@@ -37,7 +38,7 @@ def design_words(folder: Path | None = None) -> DesignWords:
         folder = get_settings().lexicon_dir
     path = folder / "designs.yaml"
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_text(path.read_text(encoding="utf-8"))
         words = DesignWords(
             publication_types={str(k).lower(): str(v)
                                for k, v in data["publication_types"].items()},

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import yaml
 
+from synovia.evidence.yamlfile import load_text
+
 
 class LexiconError(ValueError):
     """A lexicon file is missing, malformed or has a pattern that does not compile."""
@@ -318,7 +320,7 @@ class Lexicon:
 
 def _read(path: Path) -> dict:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_text(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise LexiconError(f"{path}: missing") from None
     except (yaml.YAMLError, UnicodeDecodeError) as exc:

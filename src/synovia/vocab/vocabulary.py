@@ -13,6 +13,8 @@ from pathlib import Path
 import yaml
 from rapidfuzz import fuzz, process
 
+from synovia.evidence.yamlfile import load_text
+
 TERM_FIELDS = ("synonyms", "lay_terms", "brands", "drugs", "abbreviations", "misspellings")
 KINDS = ("treatments", "joints", "outcomes", "source_kinds", "contexts")
 
@@ -82,7 +84,7 @@ class Vocabulary:
     @classmethod
     def from_file(cls, path: Path) -> Vocabulary:
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            data = load_text(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError) as exc:
             raise VocabularyError(f"{path}: cannot read vocabulary: {exc}") from None
         except yaml.YAMLError as exc:
