@@ -7,6 +7,8 @@ from __future__ import annotations
 import argparse
 import random
 import tempfile
+import time
+from pathlib import Path
 
 from bench.common import ROOT, timed
 from synovia.check import Checker
@@ -80,8 +82,40 @@ def main() -> dict:
                                       "claims": len(report.claims)})
             print(f"check {words:>6,} words: {t * 1000:>7.0f} ms ({len(report.claims)} claims; "
                   f"parse alone {t_parse * 1000:.0f} ms, ratio {t / max(t_parse, 1e-9):.0f}x)")
+        results["cli"] = cli_start(f"sqlite:///{tmp}/check.sqlite", tmp)
         store.dispose()
     return results
+
+
+def cli_start(url: str, tmp: str, n: int = 5) -> dict:
+    """Start-up as a person meets it: `synovia --help` and `synovia check` on one paragraph,
+    each the median of n runs, beside `python -c pass` measured in the same run."""
+    import os
+    import statistics
+    import subprocess
+    import sys
+
+    paragraph = Path(tmp) / "paragraph.txt"
+    paragraph.write_text("PRP for knee arthritis\n\nPRP injections regrow cartilage and are "
+                         "completely safe. Most patients are pain-free for years.\n")
+    env = {**os.environ, "SYNOVIA_DATABASE_URL": url}
+    runs = {"python -c pass": [sys.executable, "-c", "pass"],
+            "synovia --help": [sys.executable, "-m", "synovia", "--help"],
+            "synovia check (one paragraph)": [sys.executable, "-m", "synovia", "check",
+                                              str(paragraph)]}
+    out = {}
+    for name, cmd in runs.items():
+        subprocess.run(cmd, env=env, capture_output=True)  # warm the file cache
+        times = []
+        for _ in range(n):
+            t = time.perf_counter()
+            subprocess.run(cmd, env=env, capture_output=True)
+            times.append(time.perf_counter() - t)
+        out[name] = statistics.median(times)
+    base = out["python -c pass"]
+    for name, t in out.items():
+        print(f"cli {name}: {t * 1000:.0f} ms (ratio to python -c pass {t / base:.0f}x)")
+    return out
 
 
 if __name__ == "__main__":

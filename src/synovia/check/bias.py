@@ -11,7 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from synovia.check.parse import Document
-from synovia.evidence.yamlfile import load_text
+from synovia.text.yamldata import load_text
 from synovia.vocab import Lexicon
 
 

@@ -26,22 +26,18 @@ app.command("serve")(serve.serve)
 def main() -> None:
     """The one error boundary: whatever a command did not catch itself comes out as one line
     and exit 1 (a broken data folder, a database problem, a file that cannot be read or
-    written), never a traceback."""
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from synovia.cli.common import database_error, fail
-    from synovia.directory.terms import DirectoryDataError
-    from synovia.evidence.yamlfile import YamlError
-    from synovia.vocab import LexiconError, VocabularyError
+    written), never a traceback. The error classes are imported only when one is being
+    matched (an `except` clause evaluates them then), so a quick command stays quick."""
+    from synovia.cli.common import data_errors, database_error, db_errors, fail
 
     try:
         app()
     except KeyboardInterrupt:
         sys.stderr.write("interrupted\n")
         sys.exit(130)
-    except (VocabularyError, LexiconError, YamlError, DirectoryDataError) as exc:
+    except data_errors() as exc:
         fail(f"the data folder is broken: {exc} (check SYNOVIA_DATA_DIR)")
-    except SQLAlchemyError as exc:
+    except db_errors() as exc:
         database_error(exc)
     except OSError as exc:
         where = f" {exc.filename}" if getattr(exc, "filename", None) else ""

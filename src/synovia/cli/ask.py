@@ -8,9 +8,8 @@ from enum import StrEnum
 from pathlib import Path
 
 import typer
-from sqlalchemy.exc import SQLAlchemyError
 
-from synovia.cli.common import console, database_error, fail, platform
+from synovia.cli.common import console, database_error, db_errors, fail, platform
 
 
 class Audience(StrEnum):
@@ -64,7 +63,7 @@ def ask(
     except AskError as exc:
         sys.stderr.write(f"error: {exc}\n")
         raise SystemExit(2) from None
-    except SQLAlchemyError as exc:
+    except db_errors() as exc:
         database_error(exc)
     if fmt == Format.json:
         typer.echo(answer.model_dump_json(indent=2))
@@ -102,7 +101,7 @@ def _batch(path: Path) -> None:
             errors += 1
             typer.echo(json.dumps({"line": n, "error": str(exc)}))
             sys.stderr.write(f"error: line {n}: {exc}\n")
-        except SQLAlchemyError as exc:
+        except db_errors() as exc:
             database_error(exc)
     if errors:
         raise SystemExit(1)

@@ -7,9 +7,8 @@ from enum import StrEnum
 from pathlib import Path
 
 import typer
-from sqlalchemy.exc import SQLAlchemyError
 
-from synovia.cli.common import console, database_error, fail, platform
+from synovia.cli.common import console, database_error, db_errors, fail, platform
 
 
 class Format(StrEnum):
@@ -59,7 +58,7 @@ def check(
         fail(str(exc), 2)
     except LexiconError as exc:
         fail(str(exc))
-    except SQLAlchemyError as exc:
+    except db_errors() as exc:
         database_error(exc)
     if fmt == Format.json:
         typer.echo(report.model_dump_json(indent=2))

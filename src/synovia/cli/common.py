@@ -7,8 +7,6 @@ from typing import NoReturn
 
 from rich.console import Console
 
-from synovia.platform import Synovia
-
 console = Console()
 err_console = Console(stderr=True)
 
@@ -19,8 +17,19 @@ def fail(message: str, code: int = 1) -> NoReturn:
     raise SystemExit(code)
 
 
-def platform() -> Synovia:
+def platform():
+    """The application object (imported here, not at start: `synovia --help` stays quick)."""
+    from synovia.platform import Synovia
+
     return Synovia()
+
+
+def db_errors() -> type[Exception]:
+    """The database's error class, imported only when an exception is being matched (an
+    `except` clause evaluates it then), so importing a command costs no SQLAlchemy."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    return SQLAlchemyError
 
 
 def database_error(exc: Exception) -> NoReturn:
@@ -29,3 +38,13 @@ def database_error(exc: Exception) -> NoReturn:
         fail("the database has not been set up: run `synovia db upgrade` (then "
              "`synovia evidence load`)")
     fail(f"database problem: {text}")
+
+
+def data_errors() -> tuple[type[Exception], ...]:
+    """The errors of a broken data folder (vocabulary, lexicons, evidence YAML, directory
+    terms), imported only when an exception is being matched."""
+    from synovia.directory.terms import DirectoryDataError
+    from synovia.evidence.yamlfile import YamlError
+    from synovia.vocab import LexiconError, VocabularyError
+
+    return VocabularyError, LexiconError, YamlError, DirectoryDataError

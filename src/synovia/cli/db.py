@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import typer
-from sqlalchemy.exc import SQLAlchemyError
 
-from synovia.cli.common import console, database_error, platform
+from synovia.cli.common import console, database_error, db_errors, platform
 
 app = typer.Typer(help="Database schema (Alembic migrations).", no_args_is_help=True)
 
@@ -17,7 +16,7 @@ def upgrade(revision: str = typer.Argument("head", help="Target revision.")) -> 
     try:
         syn.store.upgrade(revision)
         console.print(f"database at revision {syn.store.current_revision()}")
-    except SQLAlchemyError as exc:
+    except db_errors() as exc:
         database_error(exc)
 
 
@@ -28,5 +27,5 @@ def downgrade(revision: str = typer.Argument(..., help="Target revision, or 'bas
     try:
         syn.store.downgrade(revision)
         console.print(f"database at revision {syn.store.current_revision() or 'base'}")
-    except SQLAlchemyError as exc:
+    except db_errors() as exc:
         database_error(exc)

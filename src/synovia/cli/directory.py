@@ -9,9 +9,8 @@ from pathlib import Path
 import typer
 from rich.markup import escape
 from rich.table import Table
-from sqlalchemy.exc import SQLAlchemyError
 
-from synovia.cli.common import console, database_error, fail, platform
+from synovia.cli.common import console, database_error, db_errors, fail, platform
 from synovia.directory import (
     EXAMPLE_NOTICE,
     TRANSPARENCY,
@@ -39,7 +38,7 @@ def _directory(upgrade: bool = False) -> Directory:
         return Directory.from_data(syn.store, syn.vocab, syn.settings.data_dir)
     except (VocabularyError, LexiconError, DirectoryDataError) as exc:
         fail(str(exc))
-    except SQLAlchemyError as exc:
+    except db_errors() as exc:
         database_error(exc)
 
 
@@ -73,7 +72,7 @@ def import_(
         fail(str(exc))
     except DirectoryError as exc:
         fail(str(exc))
-    except SQLAlchemyError as exc:
+    except db_errors() as exc:
         database_error(exc)
     mode = "update" if update else "full"
     console.print(
@@ -105,7 +104,7 @@ def search(
         page = directory.search(raw)
     except DirectoryError as exc:
         fail(str(exc))
-    except SQLAlchemyError as exc:
+    except db_errors() as exc:
         database_error(exc)
     if fmt is Format.json:
         typer.echo(page.model_dump_json(indent=2))
@@ -135,7 +134,7 @@ def show(
     directory = _directory()
     try:
         item = directory.listing(listing_id)
-    except SQLAlchemyError as exc:
+    except db_errors() as exc:
         database_error(exc)
     if item is None:
         fail(f"no listing '{listing_id}'")
@@ -171,7 +170,7 @@ def enquiries(
     directory = _directory()
     try:
         items = directory.enquiries(max(1, min(limit, 1000)))
-    except SQLAlchemyError as exc:
+    except db_errors() as exc:
         database_error(exc)
     if fmt is Format.json:
         typer.echo(json.dumps([e.model_dump(mode="json") for e in items], indent=2))

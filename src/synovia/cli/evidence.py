@@ -9,9 +9,8 @@ from pathlib import Path
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
-from sqlalchemy.exc import SQLAlchemyError
 
-from synovia.cli.common import console, database_error, fail, platform
+from synovia.cli.common import console, database_error, db_errors, fail, platform
 from synovia.evidence import EvidenceBase, Source, read_evidence
 from synovia.vocab import VocabularyError
 
@@ -78,7 +77,7 @@ def load(
                 docs = total
                 task2 = bar.add_task("indexing", total=docs)
                 reindex(syn.store, syn.vocab, progress=lambda n: bar.advance(task2, n))
-    except SQLAlchemyError as exc:
+    except db_errors() as exc:
         database_error(exc)
     flagged = _flag_articles(syn, summary, before, base)
     table = Table("records", "added", "changed", "removed", "unchanged", title="evidence load")
@@ -135,7 +134,7 @@ def list_(
     try:
         sources = syn.store.list_records("sources", treatment, joint, kind)
         findings = syn.store.list_records("findings", treatment, joint, kind)
-    except SQLAlchemyError as exc:
+    except db_errors() as exc:
         database_error(exc)
     if fmt == Format.json:
         typer.echo(json.dumps({
@@ -203,7 +202,7 @@ def show(record_id: str = typer.Argument(..., help="Any record id."),
     syn = platform()
     try:
         found = syn.store.get(record_id)
-    except SQLAlchemyError as exc:
+    except db_errors() as exc:
         database_error(exc)
     if found is None:
         fail(f"no record with id {record_id!r}")

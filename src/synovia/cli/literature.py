@@ -11,9 +11,8 @@ from pathlib import Path
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
-from sqlalchemy.exc import SQLAlchemyError
 
-from synovia.cli.common import console, database_error, fail, platform
+from synovia.cli.common import console, database_error, db_errors, fail, platform
 from synovia.cli.evidence import app
 
 review_app = typer.Typer(help="The review queue of imported sources.", no_args_is_help=True)
@@ -109,7 +108,7 @@ def import_(
                     _embed(syn, bar)
     except LiteratureFormatError as exc:
         fail(f"{file.name}: {exc}; nothing was imported")
-    except SQLAlchemyError as exc:
+    except db_errors() as exc:
         database_error(exc)
     for bad in report.bad:
         typer.echo(f"{'skipped ' if report.written else ''}{file.name}: {bad}", err=True)
@@ -141,7 +140,7 @@ def embed() -> None:
         syn.store.upgrade()
         with _bar() as bar:
             n = _embed(syn, bar)
-    except SQLAlchemyError as exc:
+    except db_errors() as exc:
         database_error(exc)
     console.print(f"{n} abstract(s) embedded")
 
@@ -171,7 +170,7 @@ def export(
             text = export_csl_json(sources, bibs)
         else:
             text = export_ris(sources, bibs)
-    except SQLAlchemyError as exc:
+    except db_errors() as exc:
         database_error(exc)
     except ExportError as exc:
         fail(str(exc))
@@ -202,7 +201,7 @@ def review_list(
         fail("list one status at a time: unreviewed, accepted or rejected")
     try:
         total, sources = _queue(syn).pending(status.value, limit, offset)
-    except SQLAlchemyError as exc:
+    except db_errors() as exc:
         database_error(exc)
     if fmt == ListFormat.json:
         typer.echo(json.dumps({"total": total, "sources": [
@@ -224,7 +223,7 @@ def _decide(action):
         source = action(_queue(syn))
     except ReviewError as exc:
         fail(str(exc))
-    except SQLAlchemyError as exc:
+    except db_errors() as exc:
         database_error(exc)
     console.print(f"{source.id}: {source.review_status} ({source.kind}; "
                   f"{', '.join(source.treatments) or 'no treatment'}; "
@@ -268,7 +267,7 @@ def review_history(source_id: str = typer.Argument(..., help="Imported source id
     syn = platform()
     try:
         entries = _queue(syn).history(source_id)
-    except SQLAlchemyError as exc:
+    except db_errors() as exc:
         database_error(exc)
     if not entries:
         console.print(f"no decisions on {source_id}")
@@ -301,6 +300,6 @@ def review_search(
             if found:
                 s = found[1]
                 table.add_row(s.id, h.status, s.kind, str(s.year), s.title[:70])
-    except SQLAlchemyError as exc:
+    except db_errors() as exc:
         database_error(exc)
     console.print(table)

@@ -5,9 +5,8 @@ from __future__ import annotations
 import secrets
 
 import typer
-from sqlalchemy.exc import SQLAlchemyError
 
-from synovia.cli.common import console, database_error, fail, platform
+from synovia.cli.common import console, database_error, db_errors, fail, platform
 
 app = typer.Typer(help="Editorial accounts (contributor, reviewer, editor, admin).",
                   no_args_is_help=True)
@@ -30,7 +29,7 @@ def create(
         user = create_user(syn.store, email, name or email, role, password)
     except AccountError as exc:
         fail(str(exc))
-    except SQLAlchemyError as exc:
+    except db_errors() as exc:
         database_error(exc)
     console.print(f"created {user.role} {user.email}")
 
@@ -49,7 +48,7 @@ def ensure_admin(email: str = typer.Option("admin@example.org", help="Email of t
             return
         password = secrets.token_urlsafe(12)
         create_user(syn.store, email, "Administrator", "admin", password)
-    except SQLAlchemyError as exc:
+    except db_errors() as exc:
         database_error(exc)
     console.print(f"[bold]First admin account[/bold] (shown once): {email} / {password}")
 
@@ -68,7 +67,7 @@ def list_accounts(
     syn = platform()
     try:
         users = list_users(syn.store)
-    except SQLAlchemyError as exc:
+    except db_errors() as exc:
         database_error(exc)
     rows = [{"email": u.email, "name": u.name, "role": u.role, "active": bool(u.active),
              "locked_until": u.locked_until.isoformat() if u.locked_until else None}
@@ -91,7 +90,7 @@ def _set_active(email: str, active: bool) -> None:
         user = set_active(syn.store, email, active)
     except AccountError as exc:
         fail(str(exc))
-    except SQLAlchemyError as exc:
+    except db_errors() as exc:
         database_error(exc)
     console.print(f"{'reactivated' if active else 'deactivated'} {user.email}", markup=False)
 
@@ -118,7 +117,7 @@ def reset(email: str = typer.Argument(..., help="The account's email.")) -> None
         password = reset_password(syn.store, email)
     except AccountError as exc:
         fail(str(exc))
-    except SQLAlchemyError as exc:
+    except db_errors() as exc:
         database_error(exc)
     console.print(f"new password for {email.strip().lower()} (shown once): {password}",
                   markup=False)

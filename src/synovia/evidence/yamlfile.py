@@ -82,12 +82,3 @@ def line_of(mapping: dict[str, Any], key: str | None = None) -> int:
             return line
     return mapping.get(LINE, 1)
 
-
-#: libyaml's C parser when the installed PyYAML has it (about ten times faster: the lexicons
-#: are read on every start), else the pure-Python one; both are safe loaders.
-_FAST_SAFE = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-def load_text(text: str) -> Any:
-    """Plain YAML (lexicons, vocabulary, term lists), read safely and fast."""
-    return yaml.load(text, Loader=_FAST_SAFE)  # noqa: S506 - a safe loader

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import yaml
 
-from synovia.evidence.yamlfile import load_text
 from synovia.literature.records import LiteratureRecord
+from synovia.text.yamldata import load_text
 from synovia.vocab import Vocabulary
 
 KINDS = ("guideline", "systematic-review", "rct", "cohort", "case-series", "preclinical",
