@@ -11,8 +11,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from synovia.check.parse import Document
-from synovia.text.yamldata import load_text
 from synovia.vocab import Lexicon
+from synovia.yamldata import load_text
 
 
 @dataclass(frozen=True)

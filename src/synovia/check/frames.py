@@ -17,7 +17,7 @@ from pathlib import Path
 from synovia.evidence import EvidenceBase, Finding
 from synovia.evidence.comparators import is_active, is_placebo
 from synovia.text.timespans import say_weeks, spans
-from synovia.text.yamldata import load_text
+from synovia.yamldata import load_text
 
 DESIGN_WEIGHT = {"systematic-review": 4, "rct": 3, "guideline": 2, "cohort": 2,
                  "case-series": 1, "narrative-review": 1, "other": 1, "regulatory": 1,

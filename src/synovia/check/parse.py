@@ -22,7 +22,7 @@ import nh3
 import yaml
 
 from synovia.evidence import DOI_RE, clean_doi
-from synovia.text.yamldata import load_text
+from synovia.yamldata import load_text
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from synovia.text.yamldata import load_text
+from synovia.yamldata import load_text
 
 KINDS = ("regions", "registration_bodies", "specialties", "image_guidance", "outcome_scores",
          "sectors", "licence_statuses", "transparency")

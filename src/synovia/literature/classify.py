@@ -12,8 +12,8 @@ from pathlib import Path
 import yaml
 
 from synovia.literature.records import LiteratureRecord
-from synovia.text.yamldata import load_text
 from synovia.vocab import Vocabulary
+from synovia.yamldata import load_text
 
 KINDS = ("guideline", "systematic-review", "rct", "cohort", "case-series", "preclinical",
          "narrative-review", "other")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import yaml
 
-from synovia.text.yamldata import load_text
+from synovia.yamldata import load_text
 
 
 class LexiconError(ValueError):

@@ -13,7 +13,7 @@ from pathlib import Path
 import yaml
 from rapidfuzz import fuzz, process
 
-from synovia.text.yamldata import load_text
+from synovia.yamldata import load_text
 
 TERM_FIELDS = ("synonyms", "lay_terms", "brands", "drugs", "abbreviations", "misspellings")
 KINDS = ("treatments", "joints", "outcomes", "source_kinds", "contexts")
