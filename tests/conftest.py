@@ -176,10 +176,13 @@ def copy_sqlite(url: str, folder: Path) -> str:
 
 
 def make_platform(url: str):
-    from synovia.config import Settings
+    """The application object on `url`, with the rest of the settings from the environment
+    (as a deployment reads them)."""
+    from synovia.config import settings_from
     from synovia.platform import Synovia
 
-    return Synovia(Settings(database_url=url, data_dir=DATA))
+    return Synovia(settings_from({**os.environ, "SYNOVIA_DATABASE_URL": url,
+                                  "SYNOVIA_DATA_DIR": str(DATA)}))
 
 
 @pytest.fixture

@@ -79,3 +79,35 @@ def test_declared_faces_name_what_they_have(package):
     assert len(declared) == len(set(declared)), "a name is declared twice"
     missing = [name for name in declared if not hasattr(module, name)]
     assert missing == []
+
+
+def test_settings_are_declared_once_and_documented():
+    """Every SYNOVIA_* variable is declared in synovia.config, read nowhere else, and listed in
+    the README's table with the same names."""
+    import re as _re
+
+    from synovia.config import VARIABLES
+
+    declared = [v.name for v in VARIABLES]
+    readers = sorted(str(p.relative_to(SRC)) for p in SRC.rglob("*.py")
+                     if p.name != "config.py" and _re.search(
+                         r"environ(\.get)?[\[(]\s*[\"']SYNOVIA_", p.read_text(encoding="utf-8")))
+    assert readers == []
+    readme = (SRC.parents[1] / "README.md").read_text(encoding="utf-8")
+    table = [line for line in readme.splitlines() if line.startswith("| `SYNOVIA_")]
+    documented = [_re.match(r"\| `(SYNOVIA_\w+)`", line).group(1) for line in table]
+    assert documented == declared
+
+
+def test_a_bad_setting_is_a_clear_error():
+    from synovia.config import SettingsError, settings_from
+
+    for env, word in (({"SYNOVIA_EMBED_THREADS": "many"}, "EMBED_THREADS"),
+                      ({"SYNOVIA_SMTP_PORT": "99999"}, "SMTP_PORT"),
+                      ({"SYNOVIA_RATE_LIMITS": "ask=lots"}, "RATE_LIMITS")):
+        with pytest.raises(SettingsError, match=word):
+            settings_from({"SYNOVIA_DATABASE_URL": "sqlite://", **env})
+    ok = settings_from({"SYNOVIA_DATABASE_URL": "postgres://u@h/db", "SYNOVIA_SMTP_PORT": "25",
+                        "SYNOVIA_TRUST_PROXY": "1", "SYNOVIA_RATE_LIMITS": "ask=3/60"})
+    assert ok.database_url.startswith("postgresql+psycopg://") and ok.smtp.port == 25
+    assert ok.trust_proxy and ok.rate_limits == "ask=3/60"

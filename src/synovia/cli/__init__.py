@@ -28,13 +28,21 @@ def main() -> None:
     and exit 1 (a broken data folder, a database problem, a file that cannot be read or
     written), never a traceback. The error classes are imported only when one is being
     matched (an `except` clause evaluates them then), so a quick command stays quick."""
-    from synovia.cli.common import data_errors, database_error, db_errors, fail
+    from synovia.cli.common import (
+        data_errors,
+        database_error,
+        db_errors,
+        fail,
+        settings_error,
+    )
 
     try:
         app()
     except KeyboardInterrupt:
         sys.stderr.write("interrupted\n")
         sys.exit(130)
+    except settings_error() as exc:
+        fail(f"a setting is wrong: {exc}")
     except data_errors() as exc:
         fail(f"the data folder is broken: {exc} (check SYNOVIA_DATA_DIR)")
     except db_errors() as exc:

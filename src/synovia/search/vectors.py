@@ -24,9 +24,11 @@ def vector_path(database_url: str) -> Path:
     """Where a database's literature vectors live: $SYNOVIA_VECTOR_DIR, else beside a SQLite
     file, else in the user data directory under a name derived from the database URL."""
     name = hashlib.sha1(database_url.split("@")[-1].encode()).hexdigest()[:12]
-    folder = os.environ.get("SYNOVIA_VECTOR_DIR")
+    from synovia.config import get_settings
+
+    folder = get_settings().vector_dir
     if folder:
-        return Path(folder) / f"literature-{name}.usearch"
+        return folder / f"literature-{name}.usearch"
     if database_url.startswith("sqlite:///") and len(database_url) > len("sqlite:///"):
         db = Path(database_url.removeprefix("sqlite:///"))
         return db.with_name(db.name + ".literature.usearch")

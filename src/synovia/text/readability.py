@@ -9,7 +9,6 @@ grade stays within a few tenths of textstat's own."""
 
 from __future__ import annotations
 
-import os
 import pickle
 import re
 import threading
@@ -23,7 +22,9 @@ _WORD = re.compile(r"[a-z]+(?:['\u2019][a-z]+)?")
 
 
 def _cache_file() -> Path:
-    folder = Path(os.environ.get("SYNOVIA_CACHE_DIR") or user_cache_dir("synovia"))
+    from synovia.config import get_settings
+
+    folder = get_settings().cache_dir or Path(user_cache_dir("synovia"))
     return folder / "cmu-syllables-v1.pickle"
 
 

@@ -5,7 +5,6 @@ checked by `guard`."""
 from __future__ import annotations
 
 import hmac
-import os
 import re
 import secrets
 import threading
@@ -66,8 +65,14 @@ class RateLimiter:
             q.append(now)
 
 
+def _trusts_proxy(request: Request) -> bool:
+    """SYNOVIA_TRUST_PROXY, from the app's settings (read once, with the rest)."""
+    state = getattr(request.app.state, "synovia", None)
+    return bool(state is not None and state.syn.settings.trust_proxy)
+
+
 def client_key(request: Request) -> str:
-    if os.environ.get("SYNOVIA_TRUST_PROXY") and request.headers.get("x-forwarded-for"):
+    if _trusts_proxy(request) and request.headers.get("x-forwarded-for"):
         return request.headers["x-forwarded-for"].split(",")[0].strip()
     return request.client.host if request.client else "unknown"
 
@@ -75,7 +80,7 @@ def client_key(request: Request) -> str:
 def is_https(request: Request) -> bool:
     if request.url.scheme == "https":
         return True
-    return bool(os.environ.get("SYNOVIA_TRUST_PROXY")) and \
+    return _trusts_proxy(request) and \
         request.headers.get("x-forwarded-proto") == "https"
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -36,7 +35,7 @@ class AppState:
 
     @cached_property
     def limiter(self) -> RateLimiter:
-        return RateLimiter(parse_limits(os.environ.get("SYNOVIA_RATE_LIMITS")))
+        return RateLimiter(parse_limits(self.syn.settings.rate_limits))
 
     @cached_property
     def asker(self):
