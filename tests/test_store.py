@@ -173,3 +173,44 @@ def test_contract_copies_match_shared():
     assert names == sorted(p.name for p in CONTRACTS.glob("*.json"))
     for name in names:
         assert (shared / name).read_text() == (CONTRACTS / name).read_text(), name
+
+
+def test_a_load_killed_after_it_committed_is_caught_up_on_the_next_start(tmp_path):
+    """kill -9 during `evidence load` once its records are committed (while the index is
+    being built): the durable note survives, and the next start rebuilds the index, so answers
+    retrieve again. (A kill before the commit writes nothing: test_failed_load_writes_nothing.)"""
+    import json
+    import os
+    import signal
+    import time
+
+    from tests.conftest import ROOT
+
+    url = f"sqlite:///{tmp_path / 'killed.sqlite'}"
+    env = {**os.environ, "SYNOVIA_DATABASE_URL": url}
+    proc = subprocess.Popen([sys.executable, "-m", "synovia", "evidence", "load"], env=env,
+                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    store = Store(url)
+    deadline = time.monotonic() + 120
+    try:
+        while time.monotonic() < deadline and proc.poll() is None:
+            try:
+                if store.pending_load() is not None:
+                    break  # committed, index not yet rebuilt
+            except Exception:  # noqa: BLE001 - tables not created yet
+                pass
+            time.sleep(0.1)
+        assert proc.poll() is None, "the load finished before it could be interrupted"
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert store.index_pending()
+    answer = run_cli("ask", "Does PRP help knee arthritis?", "--format", "json",
+                     env={"SYNOVIA_DATABASE_URL": url}, timeout=300)
+    assert answer.returncode == 0, answer.stderr
+    assert "rebuilding the search index" in answer.stderr
+    assert json.loads(answer.stdout)["references"]
+    assert not store.index_pending()
+    store.dispose()

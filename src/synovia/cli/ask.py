@@ -9,7 +9,7 @@ from pathlib import Path
 
 import typer
 
-from synovia.cli.common import console, database_error, db_errors, fail, platform
+from synovia.cli.common import catch_up_index, console, database_error, db_errors, fail, platform
 
 
 class Audience(StrEnum):
@@ -30,6 +30,7 @@ def _asker():
     syn = platform()
     if syn.store.current_revision() is None:
         fail("the database is empty: run `synovia evidence load` first")
+    catch_up_index(syn)
     try:
         return Asker.from_platform(syn)
     except LexiconError as exc:

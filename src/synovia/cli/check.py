@@ -8,7 +8,7 @@ from pathlib import Path
 
 import typer
 
-from synovia.cli.common import console, database_error, db_errors, fail, platform
+from synovia.cli.common import catch_up_index, console, database_error, db_errors, fail, platform
 
 
 class Format(StrEnum):
@@ -51,6 +51,7 @@ def check(
     syn = platform()
     if syn.store.current_revision() is None:
         fail("the database is empty: run `synovia evidence load` first")
+    catch_up_index(syn)
     try:
         checker = Checker.from_platform(syn)
         report, doc = checker.check(raw, input_format.value)

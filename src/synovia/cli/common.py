@@ -55,3 +55,13 @@ def settings_error() -> type[Exception]:
     from synovia.config import SettingsError
 
     return SettingsError
+
+
+def catch_up_index(syn) -> None:
+    """Rebuild the search index when an interrupted load left it behind (said on stderr)."""
+    from synovia.search import ensure_index
+
+    if syn.store.index_pending():
+        err_console.print("rebuilding the search index an interrupted evidence load left "
+                          "behind (once)…")
+        ensure_index(syn.store, syn.vocab)

@@ -32,12 +32,14 @@ from synovia.evidence.models import (
 from synovia.evidence.tables import (
     ROW_TYPES,
     EvidenceChange,
+    IndexState,
     RecordTerm,
     SearchDoc,
     SourceRow,
 )
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+INDEX_PENDING = "search-index-pending"
 FRESH_FOR = 1.0  # seconds a fingerprint read is trusted before the database is asked again
 BATCH = 1000
 LOAD_LOCK = zlib.crc32(b"synovia-evidence-load")
@@ -273,8 +275,26 @@ class Store:
                         for k, r, c in summary.changed_ids]
                 for i in range(0, len(rows), BATCH):
                     session.execute(EvidenceChange.__table__.insert(), rows[i:i + BATCH])
+                # The index is now behind: say so durably, in this same transaction.
+                session.merge(IndexState(key=INDEX_PENDING, value=summary.load_id))
         self._cache = None
         return summary
+
+    def pending_load(self) -> str | None:
+        """The load whose index is not built yet, if any (see `index_pending`)."""
+        with self.reading() as session:
+            row = session.get(IndexState, INDEX_PENDING)
+            return row.value if row is not None else None
+
+    def index_pending(self) -> bool:
+        """Whether the search index is behind the evidence: a load committed and its index
+        was never rebuilt (killed, or `--no-index`), or records exist and no index at all."""
+        with self.reading() as session:
+            if session.get(IndexState, INDEX_PENDING) is not None:
+                return True
+            has_docs = session.scalar(select(SearchDoc.doc_id).limit(1)) is not None
+            has_records = session.scalar(select(SourceRow.id).limit(1)) is not None
+            return has_records and not has_docs
 
     def upsert_sources(self, sources: Iterable[Source]) -> None:
         """Add or replace individual sources (imports); leaves every other record alone."""
@@ -392,10 +412,15 @@ class Store:
             return list(rows)
 
     # -- search documents --------------------------------------------------------------------
-    def replace_search_docs(self, docs: list[dict[str, Any]]) -> None:
+    def replace_search_docs(self, docs: list[dict[str, Any]],
+                            built_for: str | None = None) -> None:
         """Rebuild the keyword index from `docs` (doc_id, record_type, record_id, text, status,
-        vector) in one transaction."""
+        vector) in one transaction, which also clears the pending note of the load the docs
+        were built from (`built_for`; a newer load's note stays)."""
         with self.session() as session:
+            if built_for is not None:
+                session.execute(delete(IndexState).where(IndexState.key == INDEX_PENDING,
+                                                         IndexState.value == built_for))
             session.execute(delete(SearchDoc))
             if self.is_sqlite:
                 session.execute(text("DELETE FROM search_fts"))

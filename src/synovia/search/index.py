@@ -46,6 +46,7 @@ def reindex(store: Store, vocab: Vocabulary | None, with_vectors: bool = True,
             progress: Callable[[int], None] | None = None) -> int:
     """Rebuild keyword and vector indexes from the store's current evidence. Only accepted
     records: unreviewed imports (possibly millions) live in the literature index instead."""
+    pending = store.pending_load()  # read first: a load committed after this stays pending
     base = store.evidence()
     docs = build_documents(base, vocab)
     if with_vectors and docs:
@@ -57,5 +58,15 @@ def reindex(store: Store, vocab: Vocabulary | None, with_vectors: bool = True,
                 d["vector"] = v.astype(np.float32).tobytes()
             if progress:
                 progress(len(chunk))
-    store.replace_search_docs(docs)
+    store.replace_search_docs(docs, built_for=pending)
     return len(docs)
+
+
+def ensure_index(store: Store, vocab: Vocabulary | None) -> bool:
+    """Rebuild the search index if a load left it behind (killed before indexing, or run
+    with --no-index): the durable note survives the crash, so the next start catches up.
+    Returns whether it rebuilt. Cheap when nothing is pending (one or two reads)."""
+    if not store.index_pending():
+        return False
+    reindex(store, vocab)
+    return True

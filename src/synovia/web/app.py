@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -17,10 +18,12 @@ from sqlalchemy.exc import (
     SQLAlchemyError,
 )
 from sqlalchemy.exc import TimeoutError as PoolTimeout
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
 from synovia import __version__
 from synovia.platform import Synovia
+from synovia.search import ensure_index
 from synovia.web import admin, api, directory, editorial, pages
 from synovia.web.guard import InputGuard
 from synovia.web.security import SecurityMiddleware, secure
@@ -41,10 +44,23 @@ def _readable(exc: RequestValidationError) -> str:
 
 
 def create_app(syn: Synovia | None = None) -> FastAPI:
-    app = FastAPI(title="Synovia", version=__version__,
+    state = AppState(syn or Synovia())
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI):
+        # A load killed before its index was rebuilt left a durable note: catch up before
+        # serving, so answers retrieve again (an unmigrated database is left to /readyz).
+        try:
+            if await run_in_threadpool(ensure_index, state.syn.store, state.syn.vocab):
+                log.warning("rebuilt the search index an interrupted evidence load left behind")
+        except SQLAlchemyError as exc:
+            log.warning("search index not checked at start: %s", _first_line(exc))
+        yield
+
+    app = FastAPI(title="Synovia", version=__version__, lifespan=lifespan,
                   description="Evidence-graded answers and article checks for osteoarthritis "
                               "injection treatments. Information, not medical advice.")
-    app.state.synovia = AppState(syn or Synovia())
+    app.state.synovia = state
     # The last added runs first: headers go on everything, the guard's refusals included.
     app.add_middleware(InputGuard)
     app.add_middleware(SecurityMiddleware)

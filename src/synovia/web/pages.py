@@ -7,6 +7,7 @@ import json
 
 from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import HTMLResponse
+from starlette.concurrency import run_in_threadpool
 
 from synovia.publish import PublishError, published, view
 from synovia.web.charts import evidence_map, forest_rows, forest_svg, ladder
@@ -112,7 +113,8 @@ async def check_submit(request: Request, text: str = Form(""), input_format: str
     try:
         if len(raw) > MAX_BYTES:
             raise ArticleError(f"the article is larger than {MAX_BYTES // 1000} kB")
-        report, doc = app_state(request).checker.check(raw, fmt)
+        # The checker is CPU-bound: it runs in a worker thread, never on the event loop.
+        report, doc = await run_in_threadpool(app_state(request).checker.check, raw, fmt)
     except ArticleError as exc:
         return page(request, "check.html", status=422, report=None, article_html=None,
                     error=str(exc), text=text[:MAX_BYTES])

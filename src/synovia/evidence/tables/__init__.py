@@ -10,6 +10,7 @@ from synovia.evidence.tables.core import (
     Base,
     EvidenceChange,
     FindingRow,
+    IndexState,
     PathwayRow,
     RecommendationRow,
     RecordTerm,
@@ -33,7 +34,8 @@ def include_in_comparison(obj, name, type_, reflected, compare_to) -> bool:
 
 
 __all__ = [
-    "ROW_TYPES", "Base", "ConversationRow", "EvidenceChange", "FindingRow", "PathwayRow",
-    "RecommendationRow", "RecordTerm", "RegulatoryRow", "SearchDoc", "SourceRow", "TurnRow",
+    "ROW_TYPES", "Base", "ConversationRow", "EvidenceChange", "FindingRow", "IndexState",
+    "PathwayRow", "RecommendationRow", "RecordTerm", "RegulatoryRow", "SearchDoc", "SourceRow",
+    "TurnRow",
     "articles", "conversations", "directory", "include_in_comparison", "literature",
 ]

@@ -107,6 +107,19 @@ class SearchDoc(Base):
     vector: Mapped[bytes | None] = mapped_column(LargeBinary)
 
 
+class IndexState(Base):
+    """A durable note that the search index is behind the evidence: written in the same
+    transaction as an evidence load, removed in the same transaction as the rebuilt index. A
+    load killed between the two leaves it, and the next start rebuilds the index."""
+
+    __tablename__ = "index_state"
+
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))
+    at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True),
+                                                server_default=func.now())
+
+
 ROW_TYPES = {
     "sources": SourceRow,
     "findings": FindingRow,
