@@ -286,3 +286,32 @@ def test_an_unmigrated_database_gets_the_upgrade_page(db_url):
         api = c.get("/api/articles")
         assert api.status_code == 503 and "synovia db upgrade" in api.json()["error"]
         assert c.get("/readyz").status_code == 503
+
+
+def test_rate_limits_hold_across_workers_with_redis(web_db, monkeypatch):
+    """Two app instances (two workers) sharing Redis share one limit; with Redis down, each
+    keeps serving and limits in its own process."""
+    import os
+
+    from fastapi.testclient import TestClient
+
+    from synovia.web.app import create_app
+    from tests.conftest import make_platform, unavailable
+
+    url = os.environ.get("SYNOVIA_TEST_REDIS_URL")
+    if not url:
+        unavailable("no Redis reachable (make test provides one)")
+    monkeypatch.setenv("SYNOVIA_RATE_LIMITS", "ask=3/60")
+    monkeypatch.setenv("SYNOVIA_REDIS_URL", url)
+    workers = [create_app(make_platform(web_db)) for _ in range(2)]
+    workers[0].state.synovia.limiter.storage.reset()  # a clean slate in the test database
+    body = {"question": "Does PRP help knee arthritis?"}
+    with TestClient(workers[0]) as one, TestClient(workers[1]) as two:
+        codes = [(one if i % 2 else two).post("/api/ask", json=body).status_code
+                 for i in range(5)]
+    assert codes == [200, 200, 200, 429, 429]  # 3 in all, not 3 per worker
+    workers[0].state.synovia.limiter.storage.reset()
+    monkeypatch.setenv("SYNOVIA_REDIS_URL", "redis://127.0.0.1:1/0")  # nothing listens there
+    with TestClient(create_app(make_platform(web_db))) as down:
+        codes = [down.post("/api/ask", json=body).status_code for _ in range(4)]
+    assert codes == [200, 200, 200, 429]

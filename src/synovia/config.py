@@ -36,6 +36,8 @@ VARIABLES = (
     Variable("SYNOVIA_RATE_LIMITS", "e.g. `ask=30/60,check=10/60,login=60/300,"
              "login-failed=20/300,enquiry=5/3600` (requests/seconds per address)",
              "as shown"),
+    Variable("SYNOVIA_REDIS_URL", "`redis://host:6379/0`: rate limits shared by every worker "
+             "and machine", "unset (limits kept per process)"),
     Variable("SYNOVIA_TRUST_PROXY",
              "set when behind an HTTPS proxy (Secure cookies, client IPs)", "unset"),
     Variable("SYNOVIA_SMTP_HOST",
@@ -77,6 +79,7 @@ class Settings:
     database_url: str
     data_dir: Path
     rate_limits: str | None = None
+    redis_url: str | None = None
     trust_proxy: bool = False
     smtp: Smtp = field(default_factory=Smtp)
     vector_dir: Path | None = None
@@ -138,7 +141,8 @@ def settings_from(env: Mapping[str, str]) -> Settings:
     return Settings(
         database_url=normalise_database_url(url),
         data_dir=Path(env.get("SYNOVIA_DATA_DIR") or REPO_DATA),
-        rate_limits=rates, trust_proxy=bool(env.get("SYNOVIA_TRUST_PROXY")), smtp=smtp,
+        rate_limits=rates, redis_url=env.get("SYNOVIA_REDIS_URL") or None,
+        trust_proxy=bool(env.get("SYNOVIA_TRUST_PROXY")), smtp=smtp,
         vector_dir=Path(env["SYNOVIA_VECTOR_DIR"]) if env.get("SYNOVIA_VECTOR_DIR") else None,
         embed_threads=_int(env, "SYNOVIA_EMBED_THREADS", 1, 256),
         cache_dir=Path(env["SYNOVIA_CACHE_DIR"]) if env.get("SYNOVIA_CACHE_DIR") else None)

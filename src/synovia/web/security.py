@@ -5,16 +5,16 @@ checked by `guard`."""
 from __future__ import annotations
 
 import hmac
+import logging
 import re
 import secrets
-import threading
 import time
-from collections import defaultdict, deque
 
 from fastapi import HTTPException, Request
 from starlette.middleware.base import BaseHTTPMiddleware
 from starlette.responses import Response
 
+log = logging.getLogger("synovia.web")
 CSRF_COOKIE = "synovia_csrf"
 SESSION_COOKIE = "synovia_session"
 #: What `secrets.token_urlsafe` makes; any other cookie value is replaced, never trusted.
@@ -41,28 +41,43 @@ def parse_limits(spec: str | None) -> dict[str, tuple[int, int]]:
 
 
 class RateLimiter:
-    """Sliding-window counts per (bucket, client) in this process. Behind several workers,
-    put the limits in the proxy as well; this keeps one process honest."""
+    """Moving-window limits per (bucket, client), kept by the `limits` library: in this
+    process by default, or in Redis when SYNOVIA_REDIS_URL is set, so the limits hold across
+    workers and machines. If Redis cannot be reached the limits fall back to this process (and
+    say so in the log) rather than refuse every request."""
 
-    def __init__(self, limits: dict[str, tuple[int, int]]) -> None:
-        self.limits = limits
-        self._hits: dict[tuple[str, str], deque[float]] = defaultdict(deque)
-        self._lock = threading.Lock()
+    def __init__(self, limits: dict[str, tuple[int, int]], storage_url: str | None = None,
+                 key_prefix: str = "synovia") -> None:
+        from limits import RateLimitItemPerSecond
+        from limits.storage import MemoryStorage, storage_from_string
+        from limits.strategies import MovingWindowRateLimiter
+
+        self.items = {b: RateLimitItemPerSecond(n, secs) for b, (n, secs) in limits.items()
+                      if n and secs}
+        self.shared = bool(storage_url)
+        storage = (storage_from_string(storage_url, key_prefix=key_prefix)
+                   if storage_url else MemoryStorage())
+        self._limiter = MovingWindowRateLimiter(storage)
+        self._local = MovingWindowRateLimiter(MemoryStorage())
+        self.storage = storage
 
     def hit(self, bucket: str, client: str) -> None:
-        n, window = self.limits.get(bucket, (0, 0))
-        if not n:
+        item = self.items.get(bucket)
+        if item is None:
             return
-        now = time.monotonic()
-        with self._lock:
-            q = self._hits[(bucket, client)]
-            while q and q[0] <= now - window:
-                q.popleft()
-            if len(q) >= n:
-                retry = int(window - (now - q[0])) + 1
-                raise HTTPException(429, f"too many {bucket} requests; try again in {retry} s",
-                                    headers={"Retry-After": str(retry)})
-            q.append(now)
+        limiter = self._limiter
+        try:
+            allowed = limiter.hit(item, bucket, client)
+        except Exception as exc:  # noqa: BLE001 - a shared store that is down: keep serving
+            log.warning("rate-limit store unreachable (%s); limiting in this process",
+                        type(exc).__name__)
+            limiter = self._local
+            allowed = limiter.hit(item, bucket, client)
+        if not allowed:
+            reset = limiter.get_window_stats(item, bucket, client).reset_time
+            retry = max(1, int(reset - time.time()) + 1)
+            raise HTTPException(429, f"too many {bucket} requests; try again in {retry} s",
+                                headers={"Retry-After": str(retry)})
 
 
 def _trusts_proxy(request: Request) -> bool:

@@ -35,7 +35,8 @@ class AppState:
 
     @cached_property
     def limiter(self) -> RateLimiter:
-        return RateLimiter(parse_limits(self.syn.settings.rate_limits))
+        return RateLimiter(parse_limits(self.syn.settings.rate_limits),
+                           self.syn.settings.redis_url)
 
     @cached_property
     def asker(self):
