@@ -420,10 +420,50 @@ def test_urgent_advice_outside_the_uk_says_to_use_the_local_numbers(asker):
     assert b.safety.urgent and re.search(r"\b000\b", b.summary), b.summary
     c = asker.ask("had a cortisone shot in my knee in Tijuana 3 days ago, now it's red, hot and "
                   "swollen and I have a fever", "patient", None, save=False)
-    assert c.summary.startswith("If you are not in the UK"), c.summary
+    c_text = " ".join([c.summary, *(x.text for x in c.sections)])
+    assert c.safety.urgent and not re.search(r"\b999\b|NHS 111|A&E", c_text), c.summary
+    assert "emergency department" in c.summary  # a place we hold no numbers for: its own
     uk = asker.ask("had a cortisone shot in my knee in Leeds 3 days ago, now it's red, hot and "
                    "swollen and I have a fever", "patient", None, save=False)
     assert uk.safety.urgent and "not in the UK" not in uk.summary
+
+
+def test_routine_answers_abroad_name_no_uk_service(asker):
+    """The warning signs after an injection, in a routine answer for a place we recognise but
+    hold no numbers for, name that place's services, not the NHS's."""
+    for q in ("Living in Bangkok: what side effects can a gel injection in the knee have?",
+              "my doctor in Cape Town offered a hip steroid injection, what are the risks?"):
+        a = asker.ask(q, "patient", None, save=False)
+        text = " ".join([a.summary, *(x.text for x in a.sections)])
+        assert not a.safety.urgent and a.understood.jurisdiction not in (None, "UK"), q
+        assert not re.search(r"\b999\b|NHS 111|A&E", text), (q, text[:300])
+
+
+def test_a_procedure_had_before_is_history_when_an_injection_is_asked(asker):
+    a = asker.ask("Years ago my shoulder became infected following an arthroscopy. Would any "
+                  "injection in that shoulder be safe now?", "patient", None, save=False)
+    assert "arthroscopy" not in a.understood.treatments, a.understood
+    assert a.understood.profile.get("tried") == ["arthroscopy"], a.understood
+    assert "joint-infection-history" in a.understood.context, a.understood
+    b = asker.ask("Is an arthroscopy better than injections for my knee?", "patient", None,
+                  save=False)
+    assert "arthroscopy" in b.understood.treatments  # asked about, not history
+
+
+def test_hold_off_is_putting_off_the_injection_not_stopping_a_medicine(asker):
+    a = asker.ask("I'm breast-feeding twins. Is it better to hold off on a knee gel injection "
+                  "for a few months?", "patient", None, save=False)
+    assert "whether to pause any of your medicines" not in a.summary, a.summary
+
+
+def test_breastfeeding_is_not_read_as_pregnancy(asker):
+    a = asker.ask("Is a cortisone injection in my knee ok while breast-feeding my 3 month old?",
+                  "patient", None, save=False)
+    assert a.understood.context == ["breastfeeding"], a.understood
+    assert "If you are pregnant" not in a.summary and "breastfeeding" in a.summary, a.summary
+    b = asker.ask("I'm 20 weeks pregnant, can I have a steroid shot in my hip?", "patient", None,
+                  save=False)
+    assert "pregnancy" in b.understood.context and "breastfeeding" not in b.understood.context
 
 
 def test_an_allergy_told_as_a_standing_fact_is_not_an_emergency(asker):

@@ -971,7 +971,8 @@ def compose(u: Understanding, ctx: Context, conversation_id: str | None) -> Answ
             parts.insert(1, Part(ctx.say("urgent_abroad"), must=True))
             sections[-1] = ("urgent", lex.title("urgent"),
                             sections[-1][2] + "\n\n" + ctx.say("urgent_abroad"))
-        elif u.jurisdiction not in (None, "UK") and u.jurisdiction not in lex.local_numbers:
+        elif u.jurisdiction not in (None, "UK") and u.jurisdiction not in lex.local_numbers \
+                and "elsewhere" not in lex.local_numbers:
             # 999 and NHS 111 are the UK's numbers: someone in Mexico is told first to use
             # their own (where we hold theirs, the advice is said in them: `_localise`).
             parts.insert(0, Part(ctx.say("urgent_abroad"), must=True))
@@ -1073,6 +1074,8 @@ def compose(u: Understanding, ctx: Context, conversation_id: str | None) -> Answ
     sections.append(("disclaimer", lex.title("disclaimer"), lex.wording["disclaimer"]))
     summary = _fit(parts) if parts else named_none
     local = lex.local_numbers.get(u.jurisdiction or "unknown")
+    if local is None and u.jurisdiction not in (None, "UK"):
+        local = lex.local_numbers.get("elsewhere")  # a place we hold no numbers for
     if local:
         once = u.jurisdiction is None
         summary = _localise(summary, local, once)

@@ -233,6 +233,12 @@ def understand(question: str, vocab: Vocabulary, lexicon: Lexicon) -> Understand
             s.role == "tried" and s.category in ANSWERED for s in u.subjects):
         for s in u.subjects:
             s.role = "asked" if s.category in ANSWERED else "context"
+    # A procedure had before ("infected after an arthroscopy") beside "an injection" asked
+    # about: the question is about the usual injections, the procedure is history.
+    if u.subjects and not any(s.role == "asked" for s in u.subjects) and not any(
+            s.category in ANSWERED for s in u.subjects) and _names_an_injection(question):
+        for tid in cues.usual_injection_means:
+            _add_subject(u, Subject(tid, "an injection", "injection", implied=True))
     # Something only mentioned as already tried is context, not the subject, when something
     # else is asked about; alone, it is what they ask about.
     if not any(s.role == "asked" for s in u.subjects):
