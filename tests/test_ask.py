@@ -456,6 +456,23 @@ def test_hold_off_is_putting_off_the_injection_not_stopping_a_medicine(asker):
     assert "whether to pause any of your medicines" not in a.summary, a.summary
 
 
+def test_both_parts_of_how_long_and_how_many_are_answered(asker):
+    a = asker.ask("Got a Kenalog shot in my shoulder last month. How long should it work for, "
+                  "and what's the most I can have per year?", "patient", None, save=False)
+    assert {"duration", "dosing"} <= set(a.understood.facets), a.understood
+    assert re.search(r"weeks|months", a.summary) and re.search(r"a year", a.summary), a.summary
+
+
+def test_a_situation_held_only_in_unchecked_records_says_so(asker):
+    """Records on advanced OA that are not yet checked against their source are not shown to
+    patients; the answer says 'no checked evidence', not 'no evidence'."""
+    a = asker.ask("My dad is 81, his knee is bone on bone and he can't have surgery because of "
+                  "his heart. Which injections could still help him?", "patient", None,
+                  save=False)
+    assert "advanced-oa" in a.understood.context
+    assert "no checked evidence" in a.summary and "still being checked" in a.summary, a.summary
+
+
 def test_breastfeeding_is_not_read_as_pregnancy(asker):
     a = asker.ask("Is a cortisone injection in my knee ok while breast-feeding my 3 month old?",
                   "patient", None, save=False)

@@ -880,7 +880,13 @@ def _context_parts(u: Understanding, grades: list[Grade], ctx: Context
                 ctx.high_stakes(cid) or "candidacy" in u.facets or ctx.stage(cid)):
             # (a recent injection is answered by the spacing advice, or by the dosing facet's
             # own "we hold no firm advice": "nothing specific to a recent injection" says nothing)
-            line = ctx.say("no_context", what=_and([ctx.t(t) for t in treatments]),
+            unchecked = any(
+                cid in f.context and set(f.treatments) & set(treatments)
+                and f.verification != "verified"
+                and (not joint or not f.joints or joint in f.joints)
+                for f in ctx.base.findings.values())
+            line = ctx.say("no_context_unchecked" if unchecked else "no_context",
+                           what=_and([ctx.t(t) for t in treatments]),
                            context=ctx.context_label(cid))
             after = ctx.stage(cid) and not (ctx.high_stakes(cid)
                                             or u.primary_facet == "candidacy")
