@@ -473,6 +473,18 @@ def test_a_situation_held_only_in_unchecked_records_says_so(asker):
     assert "no checked evidence" in a.summary and "still being checked" in a.summary, a.summary
 
 
+def test_a_word_of_a_brand_does_not_name_a_journal(asker):
+    """"Synvisc-One" names a product; its "One" is not the journal PLOS ONE, so an HA-vs-HA
+    trial in that journal never leads a question on the gel against Synvisc-One."""
+    a = asker.ask("Was the knee gel Arthrosamid as good as Synvisc-One in the randomised "
+                  "trial?", "clinician", None, save=False)
+    assert not a.summary.startswith("Maheu"), a.summary
+    assert re.search(r"iPAAG|polyacrylamide", a.summary.split(".")[0]), a.summary
+    b = asker.ask("what did the big BMJ review find about gel injections?", "patient", None,
+                  save=False)
+    assert re.search(r"169 trials", b.summary), b.summary  # a journal named whole still names
+
+
 def test_breastfeeding_is_not_read_as_pregnancy(asker):
     a = asker.ask("Is a cortisone injection in my knee ok while breast-feeding my 3 month old?",
                   "patient", None, save=False)

@@ -313,9 +313,12 @@ def _option_row(g: Grade, ctx: Context, jurisdiction: str | None) -> Option:
                   with_effect[0] if with_effect else None)
     effect_text = effect.effect.describe() if effect else "no pooled effect reported"
     if effect and best and effect.source != best.id:
+        # Named by its own design too: the same authors' uncontrolled series beside their
+        # trial must not read as the trial's result.
         other = ctx.base.sources.get(effect.source)
         if other:
-            effect_text += f" ({other.who} {other.year})" if other.who else f" ({other.year})"
+            who = f"{other.who} {other.year}" if other.who else str(other.year)
+            effect_text += f" (from a {ctx.design(other.kind)}: {who})"
     design = ctx.design(g.best_human_evidence)
     if best:
         design += f" ({best.who} {best.year})" if best.who else f" ({best.year})"
@@ -668,10 +671,13 @@ def _named_source_parts(u: Understanding, grades: list[Grade], ctx: Context) -> 
                                                     src.organisation or "")}
         if src.journal and "cochrane" in src.journal.lower():
             names.add("cochrane")
-        if src.journal and len(src.journal.split()) <= 2 and re.search(
-                r"\b(review|trial|study|paper|meta-?analysis)\b", u.question, re.I):
-            # "the big BMJ review": a journal named with the kind of study
-            names.add(src.journal.split()[-1].lower())
+        journal = re.sub(r"^the\s+", "", (src.journal or "").strip(), flags=re.I)
+        if journal and len(journal.split()) <= 2 and re.search(
+                r"\b(review|trial|study|paper|meta-?analysis)\b", u.question, re.I) and \
+                re.search(rf"\b{re.escape(journal)}\b", u.question, re.I):
+            # "the big BMJ review": a journal named, whole, with the kind of study ("PLOS
+            # ONE" is not named by a "one" in "Synvisc-One")
+            names.add(journal.split()[-1].lower())
         names.discard("")
         # a product's name ("Zilretta") names the product, not its label or a study of it
         names = {n for n in names if not ctx.vocab.knows(n)}
