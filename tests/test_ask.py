@@ -485,6 +485,17 @@ def test_a_word_of_a_brand_does_not_name_a_journal(asker):
     assert re.search(r"169 trials", b.summary), b.summary  # a journal named whole still names
 
 
+def test_a_study_named_alone_brings_its_treatment(asker):
+    """A question naming a study we hold and no treatment is about that study's treatment and
+    joint, not a therapy we lack and not out of scope."""
+    a = asker.ask("RESTORE trial: what were the cartilage MRI results?", "clinician", None,
+                  save=False)
+    assert a.in_scope and a.understood.treatments == ["prp"] and not a.understood.not_held
+    assert a.summary.startswith("RESTORE"), a.summary
+    b = asker.ask("What does a knee arthritis injection do?", "patient", None, save=False)
+    assert not b.understood.not_held  # no study named: nothing added
+
+
 def test_breastfeeding_is_not_read_as_pregnancy(asker):
     a = asker.ask("Is a cortisone injection in my knee ok while breast-feeding my 3 month old?",
                   "patient", None, save=False)

@@ -652,14 +652,14 @@ def _form_result(form, g: Grade, ctx: Context) -> bool:
         for t in (g.treatment, *form.also) for f in ctx.base.findings_about(t))
 
 
-def _named_source_parts(u: Understanding, grades: list[Grade], ctx: Context) -> list[Part]:
-    """A study or review the question names ("the 2025 Cochrane review", "Conaghan 2018",
-    "the RESTORE trial") is answered from its own findings, first."""
-    years = set(re.findall(r"\b(?:19|20)\d\d\b", u.question))
-    words = {w.lower() for w in re.findall(r"[A-Za-z\u00c0-\u017f]{3,}", u.question)}
-    treatments = {g.treatment for g in grades}
+def named_sources(question: str, base: EvidenceBase, vocab) -> list[Source]:
+    """The studies or reviews a question names ("the 2025 Cochrane review", "Conaghan 2018",
+    "the RESTORE trial", "the big BMJ review"), by their first author, an acronym in their
+    title, a guideline body with its year, or a journal named whole with the kind of study."""
+    years = set(re.findall(r"\b(?:19|20)\d\d\b", question))
+    words = {w.lower() for w in re.findall(r"[A-Za-z\u00c0-\u017f]{3,}", question)}
     named = []
-    for src in ctx.base.sources.values():
+    for src in base.sources.values():
         if years and str(src.year) not in years:
             continue
         names = {(src.author or "").split(" ")[0].lower(),
@@ -673,16 +673,23 @@ def _named_source_parts(u: Understanding, grades: list[Grade], ctx: Context) -> 
             names.add("cochrane")
         journal = re.sub(r"^the\s+", "", (src.journal or "").strip(), flags=re.I)
         if journal and len(journal.split()) <= 2 and re.search(
-                r"\b(review|trial|study|paper|meta-?analysis)\b", u.question, re.I) and \
-                re.search(rf"\b{re.escape(journal)}\b", u.question, re.I):
+                r"\b(review|trial|study|paper|meta-?analysis)\b", question, re.I) and \
+                re.search(rf"\b{re.escape(journal)}\b", question, re.I):
             # "the big BMJ review": a journal named, whole, with the kind of study ("PLOS
             # ONE" is not named by a "one" in "Synvisc-One")
             names.add(journal.split()[-1].lower())
         names.discard("")
         # a product's name ("Zilretta") names the product, not its label or a study of it
-        names = {n for n in names if not ctx.vocab.knows(n)}
+        names = {n for n in names if not vocab.knows(n)}
         if names & words and (years or src.kind != "other"):
             named.append(src)
+    return named
+
+
+def _named_source_parts(u: Understanding, grades: list[Grade], ctx: Context) -> list[Part]:
+    """A study or review the question names is answered from its own findings, first."""
+    treatments = {g.treatment for g in grades}
+    named = named_sources(u.question, ctx.base, ctx.vocab)
     parts = []
     for src in named[:2]:
         found = [f for t in treatments for f in ctx.pick.shown(t) if f.source == src.id]

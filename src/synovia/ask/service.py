@@ -8,10 +8,16 @@ from dataclasses import dataclass
 
 from synovia.ask.answer import Answer
 from synovia.ask.article import MAX_FAQ, ArticleDraft, draft
-from synovia.ask.compose import Context, compose
+from synovia.ask.compose import Context, compose, named_sources
 from synovia.ask.conversation import load_state, save_turn, turns
 from synovia.ask.decision_aid import DecisionAid, build
-from synovia.ask.understand import NotAQuestion, inherit, looks_like_follow_up, understand
+from synovia.ask.understand import (
+    NotAQuestion,
+    Subject,
+    inherit,
+    looks_like_follow_up,
+    understand,
+)
 from synovia.evidence import Store
 from synovia.search import Retriever
 from synovia.vocab import Vocabulary
@@ -76,6 +82,7 @@ class Asker:
         if previous and looks_like_follow_up(question, u, self.lexicon):
             u = inherit(u, previous, self.lexicon)
         base = self.store.evidence()
+        self._study_named(question, u, base)
         ranks = self._ranks(question, u, base)
         answer = compose(u, Context(base, self.vocab, self.lexicon, audience, ranks,
                                     country=u.country, other_brands=self._other_brands(u)),
@@ -119,6 +126,27 @@ class Asker:
             raise AskError("conversation id must be 1-100 letters, digits, '.', '_' or '-'")
         return [(t.question, Answer.model_validate(t.answer))
                 for t in turns(self.store, conversation_id) if t.answer]
+
+    def _study_named(self, question: str, u, base) -> None:
+        """A question that names a study we hold ("RESTORE trial: what were the MRI results?")
+        but no treatment is about that study's treatments and joints; the study's name is no
+        therapy we lack."""
+        if any(s.role == "asked" and s.id for s in u.subjects):
+            return
+        named = named_sources(question, base, self.vocab)
+        if not named:
+            return
+        src = named[0]
+        words = {w.lower() for w in re.findall(r"\b[A-Z]{4,}\b", src.title)}
+        words.add((src.author or "").split(" ")[0].lower())
+        u.subjects = [s for s in u.subjects if not (
+            s.id is None and set(re.findall(r"[a-z]+", s.name.lower())) & words)]
+        for tid in src.treatments:
+            if tid in self.vocab.treatment_ids:
+                u.subjects.append(Subject(tid, src.title[:60], "injection", implied=True))
+        joints = {j for f in base.findings.values() if f.source == src.id for j in f.joints}
+        if len(joints) == 1 and not u.joints:
+            u.joints.append(joints.pop())  # a trial of one joint is about that joint
 
     def _other_brands(self, u) -> re.Pattern[str] | None:
         """The brands of a product the person named by its brand, other than that brand."""
