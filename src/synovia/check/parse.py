@@ -19,10 +19,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import nh3
-import yaml
 
 from synovia.evidence import DOI_RE, clean_doi
-from synovia.yamldata import load_text
+from synovia.yamldata import read_lexicon
 
 
 @dataclass(frozen=True)
@@ -43,20 +42,15 @@ class ArticleWords:
 def words(folder: Path | None = None) -> ArticleWords:
     """The article-reading words from `folder` (default: the configured lexicon folder),
     validated once: a missing or broken entry is a clear error, not a wrong parse."""
-    if folder is None:
-        from synovia.config import get_settings
-
-        folder = get_settings().lexicon_dir
-    path = folder / "article.yaml"
+    path, data = read_lexicon("article.yaml", folder)
     try:
-        data = load_text(path.read_text(encoding="utf-8"))
         patterns = {f.name: re.compile(str(data[f.name]), re.I) for f in fields(ArticleWords)
                     if f.name not in ("abbreviations", "boilerplate")}
         return ArticleWords(**patterns,
                             abbreviations=frozenset(str(a) for a in data["abbreviations"]),
                             boilerplate=tuple(re.compile(str(b), re.I)
                                               for b in data["boilerplate"]))
-    except (OSError, yaml.YAMLError, KeyError, TypeError, re.error) as exc:
+    except (KeyError, TypeError, re.error) as exc:
         raise ValueError(f"{path}: article words missing or malformed: {exc!r}") from None
 
 

@@ -9,9 +9,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
-from synovia.yamldata import load_text
+from synovia.yamldata import read_lexicon
 
 FILE = "comparators.yaml"
 
@@ -27,16 +25,11 @@ class ComparatorWords:
 @lru_cache(maxsize=4)
 def comparator_words(folder: Path | None = None) -> ComparatorWords:
     """The compiled words, from `folder` (default: the configured lexicon folder)."""
-    if folder is None:
-        from synovia.config import get_settings
-
-        folder = get_settings().lexicon_dir
-    path = folder / FILE
+    path, data = read_lexicon(FILE, folder)
     try:
-        data = load_text(path.read_text(encoding="utf-8"))
         return ComparatorWords(**{k: re.compile(str(data[k]), re.I) for k in
                                   ("placebo", "inactive", "uncontrolled", "other_care")})
-    except (OSError, yaml.YAMLError, KeyError, TypeError, re.error) as exc:
+    except (KeyError, TypeError, re.error) as exc:
         raise ValueError(f"{path}: comparator words missing or malformed: {exc!r}") from None
 
 

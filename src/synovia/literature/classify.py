@@ -9,11 +9,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from synovia.literature.records import LiteratureRecord
 from synovia.vocab import Vocabulary
-from synovia.yamldata import load_text
+from synovia.yamldata import read_lexicon
 
 KINDS = ("guideline", "systematic-review", "rct", "cohort", "case-series", "preclinical",
          "narrative-review", "other")
@@ -32,13 +30,8 @@ class DesignWords:
 @lru_cache(maxsize=4)
 def design_words(folder: Path | None = None) -> DesignWords:
     """The words from `folder` (default: the configured lexicon folder), validated once."""
-    if folder is None:
-        from synovia.config import get_settings
-
-        folder = get_settings().lexicon_dir
-    path = folder / "designs.yaml"
+    path, data = read_lexicon("designs.yaml", folder)
     try:
-        data = load_text(path.read_text(encoding="utf-8"))
         words = DesignWords(
             publication_types={str(k).lower(): str(v)
                                for k, v in data["publication_types"].items()},
@@ -47,7 +40,7 @@ def design_words(folder: Path | None = None) -> DesignWords:
                           for w in data["wording"]),
             species=tuple((str(k), re.compile(str(v), re.I))
                           for k, v in data["species"].items()))
-    except (OSError, yaml.YAMLError, KeyError, TypeError, AttributeError, re.error) as exc:
+    except (KeyError, TypeError, AttributeError, re.error) as exc:
         raise ValueError(f"{path}: design words missing or malformed: {exc!r}") from None
     unknown = ({*words.publication_types.values(), *words.priority,
                 *(k for k, _ in words.wording)} - set(KINDS))
