@@ -110,4 +110,4 @@ def test_a_bad_setting_is_a_clear_error():
     ok = settings_from({"SYNOVIA_DATABASE_URL": "postgres://u@h/db", "SYNOVIA_SMTP_PORT": "25",
                         "SYNOVIA_TRUST_PROXY": "1", "SYNOVIA_RATE_LIMITS": "ask=3/60"})
     assert ok.database_url.startswith("postgresql+psycopg://") and ok.smtp.port == 25
-    assert ok.trust_proxy and ok.rate_limits == "ask=3/60"
+    assert ok.trust_proxy and ok.rate_limits == {"ask": (3, 60)}

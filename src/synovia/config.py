@@ -56,7 +56,7 @@ VARIABLES = (
     Variable("SYNOVIA_CACHE_DIR", "where the syllable table for reading grades is cached",
              "the user cache directory"),
 )
-_RATE = re.compile(r"^\s*([\w-]+=\d+/\d+\s*)(,\s*[\w-]+=\d+/\d+\s*)*$")
+_RATE = re.compile(r"^\s*([\w-]+)\s*=\s*(\d+)\s*/\s*(\d+)\s*$")
 
 
 class SettingsError(ValueError):
@@ -78,7 +78,7 @@ class Smtp:
 class Settings:
     database_url: str
     data_dir: Path
-    rate_limits: str | None = None
+    rate_limits: dict[str, tuple[int, int]] = field(default_factory=dict)  # name: (N, seconds)
     redis_url: str | None = None
     trust_proxy: bool = False
     smtp: Smtp = field(default_factory=Smtp)
@@ -125,10 +125,13 @@ def _int(env: Mapping[str, str], name: str, low: int, high: int) -> int | None:
 
 def settings_from(env: Mapping[str, str]) -> Settings:
     """Read and check every declared variable from `env`."""
-    rates = env.get("SYNOVIA_RATE_LIMITS") or None
-    if rates and not _RATE.match(rates):
-        raise SettingsError("SYNOVIA_RATE_LIMITS must look like 'ask=30/60,login=60/300' "
-                            f"(name=requests/seconds), not {rates[:80]!r}")
+    rates: dict[str, tuple[int, int]] = {}
+    for part in filter(str.strip, (env.get("SYNOVIA_RATE_LIMITS") or "").split(",")):
+        m = _RATE.match(part)
+        if not m:
+            raise SettingsError("SYNOVIA_RATE_LIMITS must look like 'ask=30/60,login=60/300' "
+                                f"(name=requests/seconds), not {part[:80]!r}")
+        rates[m.group(1)] = (int(m.group(2)), int(m.group(3)))
     smtp = Smtp(host=env.get("SYNOVIA_SMTP_HOST") or None,
                 port=_int(env, "SYNOVIA_SMTP_PORT", 1, 65535) or 587,
                 user=env.get("SYNOVIA_SMTP_USER") or None,

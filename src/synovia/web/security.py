@@ -29,15 +29,10 @@ DEFAULT_LIMITS = {"ask": (30, 60), "check": (10, 60), "login": (60, 300),
                   "login-failed": (20, 300), "enquiry": (5, 3600)}
 
 
-def parse_limits(spec: str | None) -> dict[str, tuple[int, int]]:
-    """'ask=30/60,login=10/300' -> {'ask': (30, 60), ...}: N requests per S seconds."""
-    limits = dict(DEFAULT_LIMITS)
-    for part in (spec or "").split(","):
-        if "=" in part and "/" in part:
-            name, rate = part.split("=", 1)
-            n, secs = rate.split("/", 1)
-            limits[name.strip()] = (int(n), int(secs))
-    return limits
+def with_defaults(configured: dict[str, tuple[int, int]]) -> dict[str, tuple[int, int]]:
+    """The limits in force: SYNOVIA_RATE_LIMITS (read and checked by `synovia.config`) over
+    the defaults."""
+    return {**DEFAULT_LIMITS, **configured}
 
 
 class RateLimiter:

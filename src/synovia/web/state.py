@@ -12,7 +12,7 @@ from fastapi.templating import Jinja2Templates
 from synovia import __version__
 from synovia.platform import Synovia
 from synovia.publish import User, session_user
-from synovia.web.security import SESSION_COOKIE, RateLimiter, client_key, parse_limits
+from synovia.web.security import SESSION_COOKIE, RateLimiter, client_key, with_defaults
 
 HERE = Path(__file__).parent
 
@@ -35,7 +35,7 @@ class AppState:
 
     @cached_property
     def limiter(self) -> RateLimiter:
-        return RateLimiter(parse_limits(self.syn.settings.rate_limits),
+        return RateLimiter(with_defaults(self.syn.settings.rate_limits),
                            self.syn.settings.redis_url)
 
     @cached_property
