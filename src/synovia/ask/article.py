@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from synovia.ask.answer import Answer, Reference
-from synovia.text.citations import cite, number_citations, to_placeholders
+from synovia.text.citations import cite, comparable, number_citations, to_placeholders
 
 MAX_FAQ = 4
 _MARKER = re.compile(r"\s*\[\d+(?:,\d+)*\]")
@@ -31,11 +31,6 @@ class ArticleDraft:
 def plain(text: str) -> str:
     """Text without citation markers or Markdown emphasis (descriptions, structured data)."""
     return re.sub(r"\*\*?([^*]+)\*\*?", r"\1", _MARKER.sub("", text)).strip()
-
-
-def normalise(text: str) -> str:
-    """What the gate compares: words only, no markers, emphasis, case or spacing."""
-    return " ".join(re.findall(r"[^\W_]+", plain(text).lower()))
 
 
 def draft(main: Answer, follow_ups: list[tuple[str, Answer]]) -> ArticleDraft:
@@ -68,7 +63,7 @@ def draft(main: Answer, follow_ups: list[tuple[str, Answer]]) -> ArticleDraft:
     for n, sid in enumerate(numbered.order, 1):
         ref: Reference = refs[sid]
         references.append(ref.model_copy(update={"n": n}).model_dump(mode="json"))
-    generated = [normalise(t) for t in [body] + [f["a"] for f in faq] if t.strip()]
+    generated = [comparable(t) for t in [body] + [f["a"] for f in faq] if t.strip()]
     content = {
         "origin": {"kind": "answer", "question": main.question, "audience": main.audience,
                    "conversation_id": main.conversation_id},

@@ -9,17 +9,8 @@ the checker judge only what a person added or changed since."""
 
 from __future__ import annotations
 
-import re
-
 from synovia.check.report import Report
-from synovia.text.citations import markers_in
-
-_MARKER = re.compile(r"\s*\[\d+(?:,\d+)*\]")
-
-
-def _norm(text: str) -> str:
-    text = re.sub(r"\*\*?([^*]+)\*\*?", r"\1", _MARKER.sub("", text))
-    return " ".join(re.findall(r"[^\W_]+", text.lower()))
+from synovia.text.citations import comparable, markers_in
 
 
 def article_text(body: str, faq: list[dict], content: dict | None) -> str:
@@ -37,7 +28,7 @@ def article_text(body: str, faq: list[dict], content: dict | None) -> str:
 
 
 def _ours(sentence: str, generated: list[str]) -> bool:
-    words = _norm(sentence)
+    words = comparable(sentence)
     return bool(words) and any(words in g for g in generated)
 
 

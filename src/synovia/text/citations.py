@@ -95,3 +95,11 @@ def to_placeholders(text: str, order: Sequence[str]) -> str:
         return cite(*(order[n - 1] for n in nums))
 
     return re.sub(r"\s?\[(\d+(?:\s*,\s*\d+)*)\]", back, text)
+
+
+def comparable(text: str) -> str:
+    """Text reduced to its words (no markers, emphasis, punctuation or case): how a sentence
+    Synovia wrote is recognised again after an editor's hands (the publishing gate)."""
+    text = re.sub(r"\s*\[\d+(?:\s*,\s*\d+)*\]", "", text)
+    text = re.sub(r"\*\*?([^*]+)\*\*?", r"\1", text)
+    return " ".join(re.findall(r"[^\W_]+", text.lower()))
