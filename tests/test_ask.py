@@ -496,6 +496,18 @@ def test_a_study_named_alone_brings_its_treatment(asker):
     assert not b.understood.not_held  # no study named: nothing added
 
 
+def test_a_situation_question_naming_no_injection_stays_on_the_situation(asker):
+    """'I take rivaroxaban: can I have a hip injection?' is answered on blood thinners and
+    safety, without the general evidence, guidelines and approvals of every usual injection."""
+    a = asker.ask("I take rivaroxaban for my heart. Can I get a hip injection, or must I stop "
+                  "it first?", "patient", None, save=False)
+    ids = [s.id for s in a.sections]
+    assert "context" in ids and not {"evidence", "guidelines", "regulatory"} & set(ids), ids
+    assert re.search(r"blood thinner", a.summary), a.summary
+    b = asker.ask("Do knee injections work?", "patient", None, save=False)
+    assert "evidence" in [s.id for s in b.sections]  # a question about the injections
+
+
 def test_breastfeeding_is_not_read_as_pregnancy(asker):
     a = asker.ask("Is a cortisone injection in my knee ok while breast-feeding my 3 month old?",
                   "patient", None, save=False)

@@ -1169,13 +1169,20 @@ def _sections(u: Understanding, grades: list[Grade], facet_detail: dict[str, lis
             lines.append((lex.urgent_plain if ctx.patient else lex.urgent_clinician)
                          + cite(*lex.urgent_sources))
         out.append((fid, facet.title if facet else fid, _bullets(lines)))
-    out.append(("evidence", lex.title("evidence"), _evidence(grades, ctx)))
-    out += _disagreement(grades, ctx)
+    # A question about the person's own situation that names no injection ("I take
+    # rivaroxaban: can I have a hip injection?") is answered on that situation; the general
+    # evidence, guidelines, approvals and care pathway of every usual injection would bury it.
+    situation_only = not u.treatments and bool(u.situation.contexts()) and not (
+        set(u.facets) & {"efficacy", "comparison", "guidelines", "regulatory", "candidacy",
+                         "pathway", "duration", "cost", "dosing", "procedure"})
+    if not situation_only:
+        out.append(("evidence", lex.title("evidence"), _evidence(grades, ctx)))
+        out += _disagreement(grades, ctx)
     stance_lines = list(dict.fromkeys(
         ctx.text(s.recommendation) + cite(s.source.id) for g in grades for s in g.stances))
-    if stance_lines:
+    if stance_lines and not situation_only:
         out.append(("guidelines", lex.title("guidelines"), _bullets(stance_lines)))
-    if "regulatory" not in u.facets:
+    if "regulatory" not in u.facets and not situation_only:
         reg = []
         for t in dict.fromkeys(g.treatment for g in grades):
             reg += [ctx.text(r) + cite(r.source) for r in ctx.pick.regulatory(t, u.jurisdiction)]
@@ -1199,7 +1206,8 @@ def _sections(u: Understanding, grades: list[Grade], facet_detail: dict[str, lis
             lines = [facet.none.format(what=ctx.t(g.treatment), where=ctx.where(g.joint))
                      for g in grades[:2]]
         out.append(("safety", lex.title("safety"), _bullets(lines)))
-    if "pathway" in u.facets or "candidacy" in u.facets or not u.treatments:
+    if "pathway" in u.facets or "candidacy" in u.facets or (
+            not u.treatments and not situation_only):
         steps = _steps(ctx)
         if steps:
             out.append(("pathway", lex.title("pathway"),
