@@ -584,7 +584,7 @@ def test_a_form_asked_by_name_is_answered_first(asker, question, audience, wante
 
 @pytest.mark.parametrize("question, wanted", [
     ("is the long acting steroid jab better than the standard one for my knee?",
-     r"no result of a trial comparing a slow-release steroid shot with a standard one"),
+     r"no result of a slow-release steroid shot measured against a standard one"),
     ("would an ultrasound guided hip injection be better than one done blind?",
      r"no trial result on whether a scan to guide the needle"),
 ])
